@@ -1,0 +1,15 @@
+// ag: a small reverse-mode autograd engine with recurrent networks.
+// Include this one header to get everything.
+#pragma once
+
+#include "ag/autograd.hpp"
+#include "ag/dtype.hpp"
+#include "ag/error.hpp"
+#include "ag/factory.hpp"
+#include "ag/ops/activation.hpp"
+#include "ag/ops/elementwise.hpp"
+#include "ag/ops/linalg.hpp"
+#include "ag/ops/reduce.hpp"
+#include "ag/ops/shape.hpp"
+#include "ag/shape.hpp"
+#include "ag/tensor.hpp"

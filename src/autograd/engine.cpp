@@ -1,0 +1,192 @@
+// The backward engine.
+//
+// 1. Collect every node reachable from the roots (iterative depth-first search: a 100,000-step
+//    chain must not overflow the stack).
+// 2. Run them in decreasing creation order. A node is always created after the nodes of its
+//    inputs, so this is a topological order, and it is the order PyTorch's engine runs them
+//    in, so gradients that meet in one place are summed in the same order.
+// 3. Each node receives the sum of the gradients sent to it, runs its backward, and sends one
+//    gradient per input along its edges. Arriving gradients are reduced to the node's shape
+//    (broadcasting) and converted to its dtype here, once for all ops.
+#include <algorithm>
+#include <atomic>
+#include <vector>
+
+#include "ag/factory.hpp"
+#include "ag/ops/elementwise.hpp"
+#include "ag/ops/reduce.hpp"
+#include "autograd/node.hpp"
+
+namespace ag {
+namespace {
+
+thread_local bool grad_enabled = true;
+std::atomic<uint64_t> run_counter{0};
+
+// True when `t` is the only handle to its dense data, so adding into it in place is safe.
+bool exclusive(const Tensor& t) {
+  return t.impl().use_count() == 1 && t.impl().storage->use_count() == 1 && t.is_contiguous();
+}
+
+void accumulate(Node& node, Tensor grad) {
+  if (!(grad.shape() == node.shape)) grad = sum_to_size(grad, node.shape);
+  if (grad.dtype() != node.dtype) grad = grad.to(node.dtype);
+  if (!node.grad_buffer.defined())
+    node.grad_buffer = std::move(grad);
+  else if (exclusive(node.grad_buffer))
+    node.grad_buffer.add_(grad);
+  else
+    node.grad_buffer = node.grad_buffer + grad;
+}
+
+struct Root {
+  detail::Ref<Node> node;
+  Tensor grad;
+};
+
+std::vector<Node*> collect(const std::vector<Root>& roots, uint64_t mark) {
+  std::vector<Node*> order, stack;
+  for (const Root& r : roots) {
+    if (r.node->visit_mark == mark) continue;
+    r.node->visit_mark = mark;
+    stack.push_back(r.node.get());
+  }
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    order.push_back(n);
+    for (const auto& e : n->next_edges) {
+      if (e && e->visit_mark != mark) {
+        e->visit_mark = mark;
+        stack.push_back(e.get());
+      }
+    }
+  }
+  std::sort(order.begin(), order.end(),
+            [](const Node* a, const Node* b) { return a->sequence_nr > b->sequence_nr; });
+  return order;
+}
+
+void keep_retained_grad(Node& node, const Tensor& grad) {
+  detail::TensorImpl* t = node.retain_target;
+  if (!t) return;
+  if (!t->grad)
+    t->grad = grad.clone().impl_ref();
+  else
+    t->grad = (Tensor(t->grad) + grad).impl_ref();
+}
+
+// One pass of the engine. With `targets` empty, gradients flow into the leaves' grad();
+// otherwise the gradient arriving at each target node is returned instead (autograd::grad).
+std::vector<Tensor> run(const std::vector<Root>& roots, bool retain_graph,
+                        const std::vector<Node*>& targets) {
+  NoGradGuard no_grad;
+  const uint64_t mark = ++run_counter;
+  std::vector<Node*> order = collect(roots, mark);
+  const bool capturing = !targets.empty();
+  std::vector<Tensor> captured(targets.size());
+  if (capturing) {
+    // A node must run only if a target lies below it; children come later in `order`.
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      Node* n = *it;
+      n->needed = std::find(targets.begin(), targets.end(), n) != targets.end();
+      for (const auto& e : n->next_edges) n->needed = n->needed || (e && e->needed);
+    }
+  }
+  try {
+    for (const Root& r : roots) accumulate(*r.node, r.grad);
+    for (Node* n : order) {
+      if (!n->grad_buffer.defined()) continue;
+      Tensor grad = std::move(n->grad_buffer);
+      n->grad_buffer = Tensor();
+      if (capturing) {
+        for (size_t i = 0; i < targets.size(); ++i)
+          if (targets[i] == n) captured[i] = grad;
+        bool below = false;
+        for (const auto& e : n->next_edges) below = below || (e && e->needed);
+        if (!below) continue;
+      } else {
+        keep_retained_grad(*n, grad);
+      }
+      Grads out = n->apply(std::move(grad));
+      if (!retain_graph) n->release_saved();
+      for (size_t i = 0; i < out.size() && i < n->next_edges.size(); ++i) {
+        Node* next = n->next_edges[i].get();
+        if (next && out[i].defined() && (!capturing || next->needed))
+          accumulate(*next, std::move(out[i]));
+      }
+    }
+  } catch (...) {
+    for (Node* n : order) n->grad_buffer = Tensor();
+    throw;
+  }
+  return captured;
+}
+
+std::vector<Root> make_roots(const std::vector<Tensor>& tensors, const std::vector<Tensor>& grads,
+                             const char* op) {
+  AG_CHECK(grads.empty() || grads.size() == tensors.size(), op, ": got ", tensors.size(),
+           " tensors but ", grads.size(), " gradients");
+  std::vector<Root> roots;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor& t = tensors[i];
+    AG_CHECK(t.defined(), op, ": tensor ", i, " is undefined");
+    AG_CHECK(t.requires_grad(), op, ": element ", i,
+             " of tensors does not require grad and does not have a grad_fn");
+    Tensor g = grads.empty() ? Tensor() : grads[i];
+    if (!g.defined()) {
+      AG_CHECK(t.numel() == 1, op,
+               ": grad can be implicitly created only for scalar outputs, but the tensor has "
+               "shape ",
+               t.shape(), "; pass a gradient of that shape");
+      g = ones_like(t);
+    } else {
+      AG_CHECK(g.shape() == t.shape(), op, ": gradient of shape ", g.shape(),
+               " does not match the tensor's shape ", t.shape());
+    }
+    roots.push_back(Root{autograd::gradient_edge(t), g});
+  }
+  return roots;
+}
+
+}  // namespace
+
+bool is_grad_enabled() { return grad_enabled; }
+void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
+
+namespace autograd {
+
+void backward(const std::vector<Tensor>& tensors, const std::vector<Tensor>& grads,
+              bool retain_graph) {
+  run(make_roots(tensors, grads, "backward"), retain_graph, {});
+}
+
+std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
+                         const std::vector<Tensor>& grad_outputs, bool retain_graph,
+                         bool allow_unused) {
+  std::vector<Root> roots = make_roots(outputs, grad_outputs, "autograd::grad");
+  std::vector<detail::Ref<Node>> keep;  // holds accumulators created just for this call
+  std::vector<Node*> targets;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    AG_CHECK(inputs[i].defined() && inputs[i].requires_grad(), "autograd::grad: input ", i,
+             " does not require grad");
+    keep.push_back(gradient_edge(inputs[i]));
+    targets.push_back(keep.back().get());
+  }
+  std::vector<Tensor> result = run(roots, retain_graph, targets);
+  for (size_t i = 0; i < result.size(); ++i)
+    AG_CHECK(result[i].defined() || allow_unused, "autograd::grad: input ", i, " of shape ",
+             inputs[i].shape(),
+             " was not used in the graph of the outputs; pass allow_unused=true to get an "
+             "undefined gradient instead");
+  return result;
+}
+
+}  // namespace autograd
+
+void Tensor::backward(const Tensor& grad, bool retain_graph) const {
+  autograd::backward({*this}, grad.defined() ? std::vector<Tensor>{grad} : std::vector<Tensor>{},
+                     retain_graph);
+}
+
+}  // namespace ag

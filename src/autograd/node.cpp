@@ -1,0 +1,108 @@
+// Graph nodes: creation (record/attach), saved tensors, leaf accumulation, iterative freeing.
+#include "autograd/node.hpp"
+
+#include <vector>
+
+#include "core/make.hpp"
+
+namespace ag {
+namespace {
+
+thread_local uint64_t next_sequence_nr = 1;
+
+// Nodes whose destruction is pending; see Node::destroy.
+thread_local std::vector<Node*>* pending_deletes = nullptr;
+
+}  // namespace
+
+Node::~Node() = default;
+
+void Node::destroy(Node* node) {
+  if (pending_deletes) {  // already inside the loop below: queue instead of recursing
+    pending_deletes->push_back(node);
+    return;
+  }
+  std::vector<Node*> pending{node};
+  pending_deletes = &pending;
+  while (!pending.empty()) {
+    Node* n = pending.back();
+    pending.pop_back();
+    delete n;  // releasing its edges queues their nodes when they die too
+  }
+  pending_deletes = nullptr;
+}
+
+Tensor Node::saved(size_t i) const {
+  AG_CHECK(!saved_released_, name_,
+           ": trying to backward through the graph a second time (or to use saved tensors "
+           "after they were freed). Saved tensors are freed by backward(); call "
+           "backward(grad, /*retain_graph=*/true) to keep them.");
+  const SavedTensor& s = saved_[i];
+  uint32_t now = s.data.impl().storage->version;
+  AG_CHECK(now == s.version,
+           "one of the tensors needed for gradient computation has been modified by an "
+           "in-place operation: the ",
+           dtype_name(s.data.dtype()), " tensor of shape ", s.data.shape(), " saved by ", name_,
+           " is at version ", now, "; expected version ", s.version, " instead");
+  return s.data;
+}
+
+void Node::release_saved() {
+  if (saved_.empty()) return;
+  saved_.clear();
+  saved_released_ = true;
+}
+
+Grads AccumulateGrad::apply(Tensor&& grad) {
+  if (!leaf_) return {};  // the leaf is gone; nobody can read this gradient
+  detail::TensorImpl& leaf = *leaf_;
+  if (!leaf.grad) {
+    // Keep the incoming buffer when nothing else can see it; copy otherwise.
+    bool exclusive = grad.impl().use_count() == 1 && grad.impl().storage->use_count() == 1 &&
+                     grad.is_contiguous();
+    leaf.grad = exclusive ? grad.impl_ref() : grad.clone().impl_ref();
+  } else {
+    Tensor(leaf.grad).add_(grad);
+  }
+  return {};
+}
+
+namespace autograd {
+
+bool needs_recording(TensorList inputs) {
+  if (!is_grad_enabled()) return false;
+  for (const Tensor& t : inputs)
+    if (t.defined() && t.requires_grad()) return true;
+  return false;
+}
+
+detail::Ref<Node> gradient_edge(const Tensor& t) {
+  if (!t.defined()) return {};
+  detail::TensorImpl& impl = t.impl();
+  if (impl.grad_fn) return impl.grad_fn;
+  if (!impl.requires_grad) return {};
+  if (!impl.grad_accumulator) {
+    auto* acc = new AccumulateGrad(&impl);
+    acc->shape = impl.shape;
+    acc->dtype = impl.dtype;
+    impl.grad_accumulator = detail::Ref<Node>(acc);
+  }
+  return impl.grad_accumulator;
+}
+
+void attach(Node* raw, Tensor& output, TensorList inputs, TensorList saved) {
+  detail::Ref<Node> node(raw);
+  node->next_edges.reserve(inputs.size());
+  for (const Tensor& t : inputs) node->next_edges.push_back(gradient_edge(t));
+  node->saved_.reserve(saved.size());
+  for (const Tensor& t : saved)
+    node->saved_.push_back(SavedTensor{detail::alias(t), t.impl().storage->version});
+  detail::TensorImpl& out = output.impl();
+  node->shape = out.shape;
+  node->dtype = out.dtype;
+  node->sequence_nr = next_sequence_nr++;
+  out.grad_fn = std::move(node);
+}
+
+}  // namespace autograd
+}  // namespace ag
