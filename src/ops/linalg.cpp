@@ -45,6 +45,15 @@ Tensor unsafe_view(const Tensor& x, const Shape& shape) {
   return out;
 }
 
+// The [1, m] -> [m] squeeze of the 1-D · 2-D case, under PyTorch's name for it.
+Tensor squeeze_row(const Tensor& x) {
+  Tensor out = detail::alias(x).squeeze(0);
+  record(out, "SqueezeBackward3", {x}, {}, [](const BackwardContext& c) -> Grads {
+    return {c.grad.unsqueeze(0)};
+  });
+  return out;
+}
+
 }  // namespace
 
 Tensor mm(const Tensor& a, const Tensor& b) {
@@ -136,10 +145,14 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (da == 2 && db == 1) return mv(a, b);
   if (da == 1 && db == 2) {
     inner_mismatch(a.shape()[0], b.shape()[0]);
-    return mm(a.unsqueeze(0), b).squeeze(0);
+    return squeeze_row(mm(a.unsqueeze(0), b));
   }
   if (da == 2 && db == 2) return mm(a, b);
   inner_mismatch(a.shape()[da - 1], b.shape()[db == 1 ? 0 : db - 2]);
+  if (da == 2 && db >= 3) {
+    // (a b) = ((b)ᵀ aᵀ)ᵀ per batch: fold the batch of b into one GEMM, then transpose back.
+    return matmul(b.transpose(-1, -2), a.t()).transpose(-1, -2).contiguous();
+  }
   if (da >= 3 && db <= 2) {
     // Fold the batch into the rows: one GEMM, [..., n, k] @ [k, m].
     Shape out_shape(a.shape().begin(), a.shape().end() - 1);

@@ -98,20 +98,15 @@ Tensor sum_to_size(const Tensor& x, const Shape& shape) {
   detail::check_defined(x, "sum_to_size");
   const Shape& s = x.shape();
   bool ok = shape.size() <= s.size();
-  Shape dims;
-  const size_t lead = s.size() - std::min(shape.size(), s.size());
+  const size_t lead = ok ? s.size() - shape.size() : 0;
+  Shape dims;  // leading dims, and dims where the target has size 1
   for (size_t d = 0; ok && d < s.size(); ++d) {
-    if (d < lead) {
-      dims.push_back(static_cast<int64_t>(d));
-    } else {
-      int64_t want = shape[d - lead];
-      if (want == 1 && s[d] != 1) dims.push_back(static_cast<int64_t>(d));
-      else ok = want == s[d];
-    }
+    if (d < lead || (shape[d - lead] == 1 && s[d] != 1)) dims.push_back(static_cast<int64_t>(d));
+    else ok = shape[d - lead] == s[d];
   }
   AG_CHECK(ok, "sum_to_size: size ", shape, " is not expandable to size ", s);
-  if (dims.empty()) return x.reshape(shape);
-  return sum(x, dims, true).reshape(shape);
+  Tensor out = dims.empty() ? x : sum(x, dims, /*keepdim=*/true);
+  return lead > 0 ? out.view(shape) : out;
 }
 
 // ---- max / argmax ------------------------------------------------------------------------------
