@@ -66,20 +66,34 @@ Tensor arange(double start, double end, double step, TensorOptions o) {
 
 Tensor linspace(double start, double end, int64_t steps, TensorOptions o) {
   AG_CHECK(steps >= 0, "linspace: number of steps must be non-negative, got ", steps);
+  AG_CHECK(is_floating(o.dtype()), "linspace: only float32 and float64 are supported, not ",
+           dtype_name(o.dtype()));
   Tensor t = detail::empty({steps}, o.dtype());
-  kernels::dispatch(o.dtype(), [&](auto zero) {
+  kernels::dispatch_floating(o.dtype(), [&](auto zero) {
     using T = decltype(zero);
     T* p = t.data_ptr<T>();
     if (steps == 1) p[0] = static_cast<T>(start);
     if (steps <= 1) return;
-    // PyTorch fills the first half forwards from start and the second half backwards from
-    // end, so both ends are exact.
+    // PyTorch's AVX2 kernel, value for value: the first half counts up from start and the
+    // second half down from end (so both ends are exact). Elements come in pairs of SIMD
+    // vectors: a vector's first lane is computed like a scalar element (one FMA), its other
+    // lanes as first + (lane * step) (two roundings); the tail is scalar.
     const T a = static_cast<T>(start), b = static_cast<T>(end);
     const T step = (b - a) / static_cast<T>(steps - 1);
     const int64_t half = steps / 2;
-    for (int64_t i = 0; i < steps; ++i)
-      p[i] = i < half ? static_cast<T>(a + step * static_cast<T>(i))
-                      : static_cast<T>(b - step * static_cast<T>(steps - i - 1));
+    auto scalar_at = [&](int64_t i) {
+      return i < half ? std::fma(step, static_cast<T>(i), a)
+                      : std::fma(-step, static_cast<T>(steps - i - 1), b);
+    };
+    constexpr int64_t lanes = 32 / sizeof(T);  // one 256-bit vector
+    int64_t i = 0;
+    for (; i + 2 * lanes <= steps; i += 2 * lanes)
+      for (int64_t v = i; v < i + 2 * lanes; v += lanes) {
+        const T first = scalar_at(v);
+        p[v] = first;
+        for (int64_t l = 1; l < lanes; ++l) p[v + l] = first + static_cast<T>(l) * step;
+      }
+    for (; i < steps; ++i) p[i] = scalar_at(i);
   });
   return finish(t, o);
 }

@@ -6,7 +6,8 @@
 namespace ag::kernels {
 
 void copy(const Tensor& dst, const Tensor& src) {
-  if (dst.dtype() == src.dtype() && dst.is_contiguous() && src.is_contiguous()) {
+  if (dst.dtype() == src.dtype() && dst.numel() == src.numel() && dst.is_contiguous() &&
+      src.is_contiguous()) {
     std::memcpy(dst.impl().data(), src.impl().data(), dst.numel() * element_size(dst.dtype()));
     return;
   }

@@ -110,7 +110,7 @@ void map2(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
                   });
 }
 
-/// Copies src into dst (same shape, any strides), converting the element type.
+/// Copies src into dst (src broadcasts to dst's shape; any strides), converting the element type.
 void copy(const Tensor& dst, const Tensor& src);
 /// Sets every element of dst (any strides) to value.
 void fill(const Tensor& dst, double value);

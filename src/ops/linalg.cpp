@@ -22,17 +22,22 @@ void check_same_dtype(const Tensor& a, const Tensor& b, const char* op) {
            dtype_name(a.dtype()), " ", a.shape(), " and ", dtype_name(b.dtype()), " ", b.shape());
 }
 
-// c = a @ b for 2-D views (any strides); c is written, not accumulated.
-void mm_into(const Tensor& c, const Tensor& a, const Tensor& b) {
+// c = a @ b (+ c when accumulate) for 2-D views with any strides.
+void mm_into(const Tensor& c, const Tensor& a, const Tensor& b, bool accumulate = false) {
   const int64_t m = a.shape()[0], k = a.shape()[1], n = b.shape()[1];
-  kernels::dispatch(a.dtype(), [&](auto zero) {
+  kernels::dispatch_floating(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
-    if constexpr (!std::is_same_v<T, int64_t>) {
-      kernels::gemm(m, n, k, T(1), {a.data_ptr<T>(), a.strides()[0], a.strides()[1]},
-                    {b.data_ptr<T>(), b.strides()[0], b.strides()[1]}, T(0),
-                    {c.data_ptr<T>(), c.strides()[0], c.strides()[1]});
-    }
+    kernels::gemm(m, n, k, T(1), {a.data_ptr<T>(), a.strides()[0], a.strides()[1]},
+                  {b.data_ptr<T>(), b.strides()[0], b.strides()[1]}, T(accumulate ? 1 : 0),
+                  {c.data_ptr<T>(), c.strides()[0], c.strides()[1]});
   });
+}
+
+void check_mm_shapes(const Tensor& a, const Tensor& b, const char* op) {
+  AG_CHECK(a.dim() == 2 && b.dim() == 2, op, ": expected 2-D tensors, got shapes ", a.shape(),
+           " and ", b.shape());
+  AG_CHECK(a.shape()[1] == b.shape()[0], "matmul: cannot multiply ", a.shape(), " by ", b.shape(),
+           ": inner sizes ", a.shape()[1], " and ", b.shape()[0], " differ");
 }
 
 // Reshape recorded under PyTorch's name for matmul's internal reshapes.
@@ -58,16 +63,33 @@ Tensor squeeze_row(const Tensor& x) {
 
 Tensor mm(const Tensor& a, const Tensor& b) {
   check_same_dtype(a, b, "mm");
-  AG_CHECK(a.dim() == 2 && b.dim() == 2, "mm: expected 2-D tensors, got shapes ", a.shape(),
-           " and ", b.shape());
-  AG_CHECK(a.shape()[1] == b.shape()[0], "matmul: cannot multiply ", a.shape(), " by ", b.shape(),
-           ": inner sizes ", a.shape()[1], " and ", b.shape()[0], " differ");
+  check_mm_shapes(a, b, "mm");
   Tensor c = detail::empty({a.shape()[0], b.shape()[1]}, a.dtype());
   mm_into(c, a, b);
   record(c, "MmBackward0", {a, b}, {a, b}, [](const BackwardContext& ctx) -> Grads {
     // c = a b:  da = g bᵀ,  db = aᵀ g
     return {ctx.needs(0) ? mm(ctx.grad, ctx.saved(1).t()) : Tensor(),
             ctx.needs(1) ? mm(ctx.saved(0).t(), ctx.grad) : Tensor()};
+  });
+  return c;
+}
+
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
+  check_same_dtype(a, b, "addmm");
+  detail::check_defined(bias, "addmm");
+  AG_CHECK(bias.dtype() == a.dtype(), "addmm: bias is ", dtype_name(bias.dtype()),
+           " but the matrices are ", dtype_name(a.dtype()));
+  check_mm_shapes(a, b, "addmm");
+  const Shape shape{a.shape()[0], b.shape()[1]};
+  AG_CHECK(broadcast_shapes(bias.shape(), shape, "addmm") == shape, "addmm: bias of shape ",
+           bias.shape(), " does not broadcast to the product's shape ", shape);
+  Tensor c = detail::empty(shape, a.dtype());
+  kernels::copy(c, bias);  // c = bias, broadcast (and converted to a's dtype)
+  mm_into(c, a, b, /*accumulate=*/true);
+  record(c, "AddmmBackward0", {bias, a, b}, {a, b}, [](const BackwardContext& ctx) -> Grads {
+    // c = bias + a b:  dbias = g (summed to bias's shape by the engine), da = g bᵀ, db = aᵀ g
+    return {ctx.grad, ctx.needs(1) ? mm(ctx.grad, ctx.saved(1).t()) : Tensor(),
+            ctx.needs(2) ? mm(ctx.saved(0).t(), ctx.grad) : Tensor()};
   });
   return c;
 }

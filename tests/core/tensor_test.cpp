@@ -34,6 +34,35 @@ TEST_CASE("factories make the asked shape, dtype and values") {
   CHECK(idx.to_vector<int64_t>() == std::vector<int64_t>{3, 1, 2});
 }
 
+TEST_CASE("linspace gives torch.linspace's values bit for bit") {
+  // torch.linspace(a, b, n, dtype) hashed with FNV-1a over its bytes (PyTorch 1.13, AVX2 kernel)
+  struct Case {
+    double a, b;
+    int64_t n;
+    ag::Dtype dtype;
+    uint64_t fnv;
+  };
+  const Case cases[] = {
+      {-1, 1, 16, ag::kFloat32, 0xa6ce041c3dfdbcd2ull},
+      {-1, 1, 20, ag::kFloat32, 0x5cc11b977113e6adull},
+      {-3.7, 12.1, 103, ag::kFloat32, 0x0f9a3321915d0f5aull},
+      {-1, 1, 2000, ag::kFloat32, 0x42830dd85c11e5f5ull},
+      {5, -2, 11, ag::kFloat64, 0x8bbd2e00d988502aull},
+      {0, 1, 1001, ag::kFloat64, 0x551e8b06e2efda3eull},
+  };
+  for (const Case& c : cases) {
+    ag::Tensor t = ag::linspace(c.a, c.b, c.n, c.dtype);
+    const auto* p = static_cast<const unsigned char*>(static_cast<const void*>(t.impl().data()));
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < static_cast<size_t>(t.numel()) * ag::element_size(t.dtype()); ++i) {
+      h ^= p[i];
+      h *= 0x100000001b3ull;
+    }
+    CAPTURE(c.n);
+    CHECK(h == c.fnv);
+  }
+}
+
 TEST_CASE("ag::tensor reads nested braces like torch.tensor") {
   Tensor a = ag::tensor({{0.1, 0.2}, {0.3, 0.4}});
   CHECK(a.shape() == std::vector<int64_t>{2, 2});

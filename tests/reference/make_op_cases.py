@@ -153,6 +153,10 @@ case(L, "matmul 2-D · 3-D", [((3, 4), "any"), ((2, 4, 2), "any")], lambda a, b:
 case(L, "matmul 3-D · 1-D", [((2, 3, 4), "any"), ((4,), "any")], lambda a, b: a @ b, "ag::matmul(x[0], x[1])")
 case(L, "matmul 1-D · 3-D", [((4,), "any"), ((2, 4, 3), "any")], lambda a, b: a @ b, "ag::matmul(x[0], x[1])")
 case(L, "matmul broadcasts batch [2, 1, 3, 4] · [3, 4, 2]", [((2, 1, 3, 4), "any"), ((3, 4, 2), "any")], lambda a, b: a @ b, "ag::matmul(x[0], x[1])")
+case(L, "addmm broadcasts the bias", [((3,), "any"), ((2, 4), "any"), ((4, 3), "any")],
+     lambda b, a, w: torch.addmm(b, a, w), "ag::addmm(x[0], x[1], x[2])")
+case(L, "addmm with a transposed weight", [((1, 3), "any"), ((2, 4), "any"), ((3, 4), "any")],
+     lambda b, a, w: torch.addmm(b, a, w.t()), "ag::addmm(x[0], x[1], x[2].t())")
 case(L, "mm", [((3, 2), "any"), ((2, 2), "any")], lambda a, b: torch.mm(a, b), "ag::mm(x[0], x[1])")
 case(L, "bmm", [((2, 2, 3), "any"), ((2, 3, 2), "any")], lambda a, b: torch.bmm(a, b), "ag::bmm(x[0], x[1])")
 

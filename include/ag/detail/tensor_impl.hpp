@@ -41,6 +41,7 @@ struct TensorImpl : RefCounted {
   bool requires_grad = false;  // set on leaves by the user; non-leaves have grad_fn instead
   bool is_view = false;       // shares storage with the tensor it was derived from
   bool retains_grad = false;
+  bool is_parameter = false;  // registered by a Module: prints as "Parameter containing:"
 
   Ref<Node> grad_fn;           // the node that produced this tensor (non-leaves)
   Ref<Node> grad_accumulator;  // leaves that require grad: where their gradient lands

@@ -18,5 +18,7 @@ Tensor bmm(const Tensor& a, const Tensor& b);
 Tensor dot(const Tensor& a, const Tensor& b);
 /// 2-D by 1-D.
 Tensor mv(const Tensor& a, const Tensor& b);
+/// bias + a @ b in one pass (2-D a and b; bias broadcasts to the result), as torch.addmm.
+Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b);
 
 }  // namespace ag
