@@ -23,4 +23,9 @@ void check_defined(const Tensor& t, const char* op);
 /// Throws unless `t` has a floating dtype (int64 tensors are for indices only).
 void check_floating(const Tensor& t, const char* op);
 
+/// The rules every in-place op follows: refuses a leaf that requires grad (while grad mode is
+/// on) and a view whose write autograd would have to follow. Returns whether the op must
+/// record a node (grad mode on and `self` or `other` requires grad); `other` may be null.
+bool check_inplace(const Tensor& self, const Tensor* other, const char* op);
+
 }  // namespace ag::detail

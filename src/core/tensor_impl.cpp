@@ -1,6 +1,7 @@
 // Storage and TensorImpl lifetime, and the helpers that make tensors and views.
 #include "ag/detail/tensor_impl.hpp"
 
+#include "ag/autograd.hpp"
 #include "autograd/node.hpp"
 #include "core/make.hpp"
 
@@ -93,6 +94,21 @@ void check_floating(const Tensor& t, const char* op) {
   check_defined(t, op);
   AG_CHECK(is_floating(t.dtype()), op, ": expected a float32 or float64 tensor, got ",
            dtype_name(t.dtype()), " of shape ", t.shape());
+}
+
+// Refuses what PyTorch refuses, and what ag's autograd cannot follow.
+bool check_inplace(const Tensor& self, const Tensor* other, const char* op) {
+  check_defined(self, op);
+  if (!is_grad_enabled()) return false;
+  AG_CHECK(!(self.is_leaf() && self.requires_grad()), op,
+           ": a leaf tensor that requires grad (shape ", self.shape(),
+           ") is being used in an in-place operation; do it inside ag::NoGradGuard");
+  bool needs = self.requires_grad() || (other && other->defined() && other->requires_grad());
+  AG_CHECK(!needs || !self.impl().is_view, op,
+           ": in-place operations on a view of a tensor that requires grad are not supported "
+           "(shape ",
+           self.shape(), "); use an out-of-place op or clone() first");
+  return needs;
 }
 
 }  // namespace ag::detail

@@ -246,20 +246,7 @@ Tensor Tensor::clamp(double lo, double hi) const { return ag::clamp(*this, lo, h
 // ---- in place ----------------------------------------------------------------------------------
 namespace {
 
-// Refuses what PyTorch refuses, and what ag's autograd cannot follow.
-bool check_inplace(const Tensor& self, const Tensor* other, const char* op) {
-  detail::check_defined(self, op);
-  if (!is_grad_enabled()) return false;
-  AG_CHECK(!(self.is_leaf() && self.requires_grad()), op,
-           ": a leaf tensor that requires grad (shape ", self.shape(),
-           ") is being used in an in-place operation; do it inside ag::NoGradGuard");
-  bool needs = self.requires_grad() || (other && other->defined() && other->requires_grad());
-  AG_CHECK(!needs || !self.impl().is_view, op,
-           ": in-place operations on a view of a tensor that requires grad are not supported "
-           "(shape ",
-           self.shape(), "); use an out-of-place op or clone() first");
-  return needs;
-}
+using detail::check_inplace;
 
 // Writes `result` into self's storage and makes self carry result's history.
 Tensor& assign(Tensor& self, const Tensor& result, const char* op) {
