@@ -14,6 +14,7 @@
 #include "ag/ops/linalg.hpp"
 #include "ag/ops/reduce.hpp"
 #include "ag/ops/shape.hpp"
+#include "ag/optim.hpp"
 #include "ag/print.hpp"
 #include "ag/random.hpp"
 #include "ag/shape.hpp"

@@ -6,6 +6,7 @@
 namespace ag::kernels {
 
 void copy(const Tensor& dst, const Tensor& src) {
+  if (dst.numel() == 0) return;  // (empty storages have no data pointer to hand to memcpy)
   if (dst.dtype() == src.dtype() && dst.numel() == src.numel() && dst.is_contiguous() &&
       src.is_contiguous()) {
     std::memcpy(dst.impl().data(), src.impl().data(), dst.numel() * element_size(dst.dtype()));

@@ -40,17 +40,19 @@ void softmax(const Tensor& out, const Tensor& x, int64_t dim, bool log) {
         T m = -INFINITY;
         for (int64_t j = 0; j < r.n; ++j) m = std::max(m, a[j * s]);
         if (std::isinf(m)) m = 0;  // all -inf (or +inf present): keep exp's result meaningful
-        T sum = 0;
+        double sum = 0;  // accumulated wider than float: rows can be long
         for (int64_t j = 0; j < r.n; ++j) {
           T e = std::exp(a[j * s] - m);
-          sum += e;
+          sum += static_cast<double>(e);
           if (!log) b[j * s] = e;
         }
         if (log) {
-          const T lse = m + std::log(sum);
-          for (int64_t j = 0; j < r.n; ++j) b[j * s] = a[j * s] - lse;
+          // NOTE: (x - max) - log(sum), in this order as PyTorch: x - (max + log(sum)) would
+          // round max + log(sum) to float32's spacing at |max| (1e-3 at 1e4) and lose that much.
+          const T log_sum = static_cast<T>(std::log(sum));
+          for (int64_t j = 0; j < r.n; ++j) b[j * s] = (a[j * s] - m) - log_sum;
         } else {
-          const T inv = T(1) / sum;
+          const T inv = static_cast<T>(1.0 / sum);
           for (int64_t j = 0; j < r.n; ++j) b[j * s] *= inv;
         }
       }

@@ -29,7 +29,8 @@ inline void check_close(const ag::Tensor& t, const std::vector<double>& expected
   for (size_t i = 0; i < got.size(); ++i) {
     INFO("element ", i, ": got ", show(got), ", expected ", show(expected));
     bool both_nan = std::isnan(got[i]) && std::isnan(expected[i]);
-    CHECK((both_nan || std::abs(got[i] - expected[i]) <= atol + rtol * std::abs(expected[i])));
+    CHECK((both_nan || got[i] == expected[i] ||  // (== also matches equal infinities)
+           std::abs(got[i] - expected[i]) <= atol + rtol * std::abs(expected[i])));
   }
 }
 

@@ -5,6 +5,7 @@
 //   auto z = F::dropout(y, 0.5, /*training=*/true);
 #pragma once
 
+#include "ag/nn/loss.hpp"
 #include "ag/tensor.hpp"
 
 namespace ag::nn::functional {
