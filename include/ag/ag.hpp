@@ -7,6 +7,7 @@
 #include "ag/error.hpp"
 #include "ag/factory.hpp"
 #include "ag/gradcheck.hpp"
+#include "ag/graph.hpp"
 #include "ag/io.hpp"
 #include "ag/nn.hpp"
 #include "ag/ops/activation.hpp"

@@ -38,6 +38,26 @@ class AutoGradMode {
   bool previous_;
 };
 
+/// Whether anomaly detection is on for this thread (off by default).
+bool is_anomaly_enabled();
+void set_anomaly_enabled(bool enabled);
+
+/// Anomaly detection for its scope, as torch.autograd.detect_anomaly: operations record what
+/// made them, and a backward that produces NaN or Inf throws ag::Error naming the backward
+/// node and the forward op (with its input shapes) that created it. Costs a scan of every
+/// gradient, so it is for debugging.
+///   { ag::DetectAnomalyGuard detect;  loss = model(x);  loss.backward(); }
+class DetectAnomalyGuard {
+ public:
+  DetectAnomalyGuard() : previous_(is_anomaly_enabled()) { set_anomaly_enabled(true); }
+  ~DetectAnomalyGuard() { set_anomaly_enabled(previous_); }
+  DetectAnomalyGuard(const DetectAnomalyGuard&) = delete;
+  DetectAnomalyGuard& operator=(const DetectAnomalyGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
 namespace autograd {
 
 /// Backpropagates from several roots at once; grads[i] is the gradient of tensors[i]

@@ -9,6 +9,7 @@
 //    gradient per input along its edges. Arriving gradients are reduced to the node's shape
 //    (broadcasting) and converted to its dtype here, once for all ops.
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <vector>
 
@@ -21,6 +22,22 @@ namespace ag {
 namespace {
 
 thread_local bool grad_enabled = true;
+thread_local bool anomaly_enabled = false;
+
+// Under anomaly detection: refuses a gradient containing NaN or Inf, naming where it came from.
+void check_finite(const Node& node, const Grads& grads) {
+  for (size_t i = 0; i < grads.size(); ++i) {
+    if (!grads[i].defined()) continue;
+    for (double v : grads[i].to_vector<double>()) {
+      if (std::isfinite(v)) continue;
+      detail::fail("anomaly detected: function '", node.name(), "' returned ",
+                   std::isnan(v) ? "nan" : "inf", " values in its ", i, "th output (shape ",
+                   grads[i].shape(), "); the node was created by the forward op ",
+                   node.forward_info.empty() ? std::string("(unknown: recorded without anomaly detection)")
+                                             : node.forward_info);
+    }
+  }
+}
 std::atomic<uint64_t> run_counter{0};
 
 // True when `t` is the only handle to its dense data, so adding into it in place is safe.
@@ -109,6 +126,7 @@ std::vector<Tensor> run(const std::vector<Root>& roots, bool retain_graph,
         keep_retained_grad(*n, grad);
       }
       Grads out = n->apply(std::move(grad));
+      if (anomaly_enabled) check_finite(*n, out);
       if (!retain_graph) n->release_saved();
       for (size_t i = 0; i < out.size() && i < n->next_edges.size(); ++i) {
         Node* next = n->next_edges[i].get();
@@ -153,6 +171,8 @@ std::vector<Root> make_roots(const std::vector<Tensor>& tensors, const std::vect
 
 bool is_grad_enabled() { return grad_enabled; }
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }
+bool is_anomaly_enabled() { return anomaly_enabled; }
+void set_anomaly_enabled(bool enabled) { anomaly_enabled = enabled; }
 
 namespace autograd {
 

@@ -1,6 +1,8 @@
 // Graph nodes: creation (record/attach), saved tensors, leaf accumulation, iterative freeing.
 #include "autograd/node.hpp"
 
+#include <cctype>
+#include <string>
 #include <vector>
 
 #include "core/make.hpp"
@@ -9,6 +11,34 @@ namespace ag {
 namespace {
 
 thread_local uint64_t next_sequence_nr = 1;
+
+// "LogSoftmaxBackward0" -> "log_softmax": the forward op a backward node belongs to.
+std::string forward_name(const char* node_name) {
+  std::string name = node_name, out;
+  if (size_t cut = name.find("Backward"); cut != std::string::npos) name.resize(cut);
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (i > 0) out += '_';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// What anomaly errors say about where a node came from: "log of [2, 3] (float32)".
+std::string describe_forward(const Node& node, TensorList inputs) {
+  std::string s = forward_name(node.name()) + " of ";
+  bool first = true;
+  for (const Tensor& t : inputs) {
+    if (!first) s += " and ";
+    first = false;
+    s += t.defined() ? t.shape().str() + " (" + dtype_name(t.dtype()) + ")" : "(undefined)";
+  }
+  return s;
+}
 
 // Nodes whose destruction is pending; see Node::destroy.
 thread_local std::vector<Node*>* pending_deletes = nullptr;
@@ -101,6 +131,7 @@ void attach(Node* raw, Tensor& output, TensorList inputs, TensorList saved) {
   node->shape = out.shape;
   node->dtype = out.dtype;
   node->sequence_nr = next_sequence_nr++;
+  if (is_anomaly_enabled()) node->forward_info = describe_forward(*node, inputs);
   out.grad_fn = std::move(node);
 }
 

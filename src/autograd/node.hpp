@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -61,6 +62,8 @@ class Node : public detail::RefCounted {
   uint64_t sequence_nr = 0;  // creation order; backward runs nodes in reverse of it
   // The non-leaf tensor that asked for retain_grad() (weak; cleared when it dies).
   detail::TensorImpl* retain_target = nullptr;
+  // Under anomaly detection: the forward op and its inputs, for the error message.
+  std::string forward_info;
 
   // Engine scratch space, valid during one backward call.
   Tensor grad_buffer;

@@ -230,3 +230,27 @@ TEST_CASE("a graph outliving its leaf does not write to freed memory") {
   y.backward();  // the leaf is gone; its gradient is dropped
   CHECK(y.defined());
 }
+
+TEST_CASE("DetectAnomalyGuard names the backward that produced NaN and its forward op") {
+  Tensor x = f32({0.0, 1.0}, {2});
+  {
+    ag::DetectAnomalyGuard detect;
+    CHECK(ag::is_anomaly_enabled());
+    Tensor y = ag::sqrt(x).sum();  // d sqrt(x)/dx = 1 / (2 sqrt(x)) is inf at 0
+    CHECK_THROWS_WITH_AS(y.backward(),
+                         "anomaly detected: function 'SqrtBackward0' returned inf values in its "
+                         "0th output (shape [2]); the node was created by the forward op sqrt of "
+                         "[2] (float32)",
+                         ag::Error);
+    Tensor z = (ag::log(x) * 0.0).sum();  // -inf * 0 = nan in MulBackward0's other input
+    CHECK_THROWS_WITH_AS(z.backward(),
+                         "anomaly detected: function 'LogBackward0' returned nan values in its "
+                         "0th output (shape [2]); the node was created by the forward op log of "
+                         "[2] (float32)",
+                         ag::Error);
+  }
+  CHECK_FALSE(ag::is_anomaly_enabled());
+  Tensor y = ag::sqrt(x).sum();
+  y.backward();  // without the guard the inf goes through, as in PyTorch
+  CHECK(std::isinf(x.grad().to_vector<double>()[0]));
+}
