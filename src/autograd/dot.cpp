@@ -59,7 +59,8 @@ std::string to_dot(const Tensor& output) {
       os << "  n" << i << " [label=\"" << leaf_label(n)
          << "\", shape=ellipse, style=filled, fillcolor=\"#dae8fc\"];\n";
     else
-      os << "  n" << i << " [label=\"" << n.name() << "\\n" << n.shape << "\", shape=box];\n";
+      os << "  n" << i << " [label=\"" << n.name() << "\\n"
+         << (n.note.empty() ? "" : escape(n.note) + "\\n") << n.shape << "\", shape=box];\n";
   }
   os << "  out -> n0;\n" << edges.str() << "}\n";
   return os.str();

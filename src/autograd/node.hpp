@@ -64,6 +64,8 @@ class Node : public detail::RefCounted {
   detail::TensorImpl* retain_target = nullptr;
   // Under anomaly detection: the forward op and its inputs, for the error message.
   std::string forward_info;
+  // Extra line for graph pictures, e.g. what a fused node does.
+  std::string note;
 
   // Engine scratch space, valid during one backward call.
   Tensor grad_buffer;

@@ -12,7 +12,9 @@
 #include "ag/nn/functional.hpp"
 #include "ag/ops/activation.hpp"
 #include "ag/ops/shape.hpp"
+#include "autograd/node.hpp"
 #include "core/make.hpp"
+#include "ops/rnn.hpp"
 #include "nn/python_repr.hpp"
 
 namespace ag::nn {
@@ -33,6 +35,16 @@ void init_uniform(Module& m, int64_t hidden_size) {
 }
 
 const char* nonlinearity_name(Nonlinearity n) { return n == kTanh ? "tanh" : "relu"; }
+
+// [T, B, ...] -> [B, T, ...]. PyTorch's C++ RNN transposes its batch_first output with the
+// overload that reports TransposeBackward1, so printed outputs agree.
+Tensor batch_major(const Tensor& out) {
+  Tensor v = ag::detail::alias(out).transpose(0, 1);
+  record(v, "TransposeBackward1", {out}, {}, [](const BackwardContext& c) -> Grads {
+    return {c.grad.transpose(0, 1)};
+  });
+  return v;
+}
 
 void check_sizes(int64_t input_size, int64_t hidden_size, const char* op) {
   AG_CHECK(hidden_size > 0, op, ": hidden_size must be greater than zero, got ", hidden_size);
@@ -144,16 +156,12 @@ std::tuple<Tensor, Tensor> RNN::forward(const Tensor& x, const Tensor& h0) {
     std::vector<Tensor> outputs;
     for (int64_t d = 0; d < dirs; ++d) {
       const Weights& w = weights[layer * dirs + d];
-      Tensor projected = functional::linear(input, w.w_ih, w.b_ih);  // all steps at once
       Tensor h = hx.select(0, layer * dirs + d);
-      std::vector<Tensor> hs(static_cast<size_t>(steps));
-      for (int64_t i = 0; i < steps; ++i) {
-        const int64_t t = d == 0 ? i : steps - 1 - i;  // the reverse direction runs backwards
-        h = step(projected.select(0, t), h, w.w_hh, w.b_hh, options.nonlinearity());
-        hs[t] = h;
-      }
-      finals.push_back(h);
-      outputs.push_back(steps > 0 ? stack(hs, 0) : zeros({0, batch, hidden}, x.dtype()));
+      // The whole time loop of this layer and direction as one fused op (ops/rnn.cpp).
+      Tensor out = ag::detail::rnn_layer(input, h, w.w_ih, w.w_hh, w.b_ih, w.b_hh,
+                                         options.nonlinearity(), /*reverse=*/d == 1);
+      finals.push_back(steps == 0 ? h : out.select(0, d == 1 ? 0 : steps - 1));
+      outputs.push_back(out);
     }
     input = dirs == 2 ? cat(outputs, 2) : outputs[0];
     if (layer + 1 < layers && options.dropout() > 0 && is_training())
@@ -162,7 +170,7 @@ std::tuple<Tensor, Tensor> RNN::forward(const Tensor& x, const Tensor& h0) {
   Tensor h_n = stack(finals, 0);
   Tensor output = input;
   if (!batched) return {output.squeeze(1), h_n.squeeze(1)};
-  if (options.batch_first()) output = output.transpose(0, 1);
+  if (options.batch_first()) output = batch_major(output);
   return {output, h_n};
 }
 
