@@ -23,6 +23,9 @@ void AdamW::set_lr(double lr) {
 
 void AdamW::step() {
   NoGradGuard no_grad;
+  check_step([&](size_t i) {
+    return std::vector<Tensor>{state_[i].exp_avg, state_[i].exp_avg_sq, state_[i].max_exp_avg_sq};
+  });
   const auto [beta1, beta2] = options_.betas();
   const detail::AdamHyper h{options_.lr(),  beta1, beta2, options_.eps(), options_.weight_decay(),
                             options_.amsgrad(), /*decoupled=*/true};

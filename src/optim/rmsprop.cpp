@@ -46,6 +46,9 @@ void RMSprop::set_lr(double lr) {
 
 void RMSprop::step() {
   NoGradGuard no_grad;
+  check_step([&](size_t i) {
+    return std::vector<Tensor>{state_[i].square_avg, state_[i].momentum_buffer, state_[i].grad_avg};
+  });
   const RMSpropOptions& o = options_;
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& param = params_[i];

@@ -13,6 +13,7 @@
 //   }
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "ag/tensor.hpp"
@@ -49,6 +50,11 @@ class Optimizer {
   /// Checks the parameters (defined, distinct leaves that require grad) and keeps them;
   /// `name` ("SGD") prefixes the error messages.
   Optimizer(std::vector<Tensor> params, const char* name);
+
+  /// Called first by every step(): checks each gradient against its parameter, and each
+  /// state tensor (`state_of(i)` lists parameter i's) against the parameter's dtype and shape,
+  /// so that a step either updates every parameter or throws before touching any.
+  void check_step(const std::function<std::vector<Tensor>(size_t)>& state_of) const;
 
   const char* name_;
   std::vector<Tensor> params_;
