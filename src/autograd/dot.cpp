@@ -60,7 +60,7 @@ std::string to_dot(const Tensor& output) {
          << "\", shape=ellipse, style=filled, fillcolor=\"#dae8fc\"];\n";
     else
       os << "  n" << i << " [label=\"" << n.name() << "\\n"
-         << (n.note.empty() ? "" : escape(n.note) + "\\n") << n.shape << "\", shape=box];\n";
+         << (n.note ? escape(n.note) + "\\n" : "") << n.shape << "\", shape=box];\n";
   }
   os << "  out -> n0;\n" << edges.str() << "}\n";
   return os.str();

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <atomic>
+#include <span>
 #include <vector>
 
 #include "ag/factory.hpp"
@@ -61,9 +62,29 @@ struct Root {
   Tensor grad;
 };
 
-std::vector<Node*> collect(const std::vector<Root>& roots, uint64_t mark) {
+// Scratch vectors kept between backward calls of a thread, so a training step does not
+// allocate them every time. A nested backward (a user calling backward inside gradcheck's
+// function, say) simply finds them taken and allocates its own.
+struct Scratch {
   std::vector<Node*> order, stack;
-  for (const Root& r : roots) {
+  ~Scratch() { gone = true; }
+  static thread_local bool gone;
+};
+thread_local bool Scratch::gone = false;
+thread_local Scratch scratch;
+
+std::vector<Node*> take(std::vector<Node*>& spare) {
+  std::vector<Node*> v = Scratch::gone ? std::vector<Node*>() : std::move(spare);
+  v.clear();
+  return v;
+}
+void give_back(std::vector<Node*>& spare, std::vector<Node*>&& v) {
+  if (!Scratch::gone) spare = std::move(v);
+}
+
+std::vector<Node*> collect(const Root* roots, size_t count, uint64_t mark) {
+  std::vector<Node*> order = take(scratch.order), stack = take(scratch.stack);
+  for (const Root& r : std::span(roots, count)) {
     if (r.node->visit_mark == mark) continue;
     r.node->visit_mark = mark;
     stack.push_back(r.node.get());
@@ -79,6 +100,7 @@ std::vector<Node*> collect(const std::vector<Root>& roots, uint64_t mark) {
       }
     }
   }
+  give_back(scratch.stack, std::move(stack));
   std::sort(order.begin(), order.end(),
             [](const Node* a, const Node* b) { return a->sequence_nr > b->sequence_nr; });
   return order;
@@ -95,11 +117,11 @@ void keep_retained_grad(Node& node, const Tensor& grad) {
 
 // One pass of the engine. With `targets` empty, gradients flow into the leaves' grad();
 // otherwise the gradient arriving at each target node is returned instead (autograd::grad).
-std::vector<Tensor> run(const std::vector<Root>& roots, bool retain_graph,
+std::vector<Tensor> run(const Root* roots, size_t root_count, bool retain_graph,
                         const std::vector<Node*>& targets) {
   NoGradGuard no_grad;
   const uint64_t mark = ++run_counter;
-  std::vector<Node*> order = collect(roots, mark);
+  std::vector<Node*> order = collect(roots, root_count, mark);
   const bool capturing = !targets.empty();
   std::vector<Tensor> captured(targets.size());
   if (capturing) {
@@ -111,7 +133,7 @@ std::vector<Tensor> run(const std::vector<Root>& roots, bool retain_graph,
     }
   }
   try {
-    for (const Root& r : roots) accumulate(*r.node, r.grad);
+    for (const Root& r : std::span(roots, root_count)) accumulate(*r.node, r.grad);
     for (Node* n : order) {
       if (!n->grad_buffer.defined()) continue;
       Tensor grad = std::move(n->grad_buffer);
@@ -136,9 +158,29 @@ std::vector<Tensor> run(const std::vector<Root>& roots, bool retain_graph,
     }
   } catch (...) {
     for (Node* n : order) n->grad_buffer = Tensor();
+    give_back(scratch.order, std::move(order));
     throw;
   }
+  give_back(scratch.order, std::move(order));
   return captured;
+}
+
+// The root for `t` (the i-th of the tensors given), with its gradient or the implicit 1.
+Root make_root(const Tensor& t, Tensor grad, size_t i, const char* op) {
+  AG_CHECK(t.defined(), op, ": tensor ", i, " is undefined");
+  AG_CHECK(t.requires_grad(), op, ": element ", i,
+           " of tensors does not require grad and does not have a grad_fn");
+  if (!grad.defined()) {
+    AG_CHECK(t.numel() == 1, op,
+             ": grad can be implicitly created only for scalar outputs, but the tensor has "
+             "shape ",
+             t.shape(), "; pass a gradient of that shape");
+    grad = ones_like(t);
+  } else {
+    AG_CHECK(grad.shape() == t.shape(), op, ": gradient of shape ", grad.shape(),
+             " does not match the tensor's shape ", t.shape());
+  }
+  return Root{autograd::gradient_edge(t), std::move(grad)};
 }
 
 std::vector<Root> make_roots(const std::vector<Tensor>& tensors, const std::vector<Tensor>& grads,
@@ -146,24 +188,8 @@ std::vector<Root> make_roots(const std::vector<Tensor>& tensors, const std::vect
   AG_CHECK(grads.empty() || grads.size() == tensors.size(), op, ": got ", tensors.size(),
            " tensors but ", grads.size(), " gradients");
   std::vector<Root> roots;
-  for (size_t i = 0; i < tensors.size(); ++i) {
-    const Tensor& t = tensors[i];
-    AG_CHECK(t.defined(), op, ": tensor ", i, " is undefined");
-    AG_CHECK(t.requires_grad(), op, ": element ", i,
-             " of tensors does not require grad and does not have a grad_fn");
-    Tensor g = grads.empty() ? Tensor() : grads[i];
-    if (!g.defined()) {
-      AG_CHECK(t.numel() == 1, op,
-               ": grad can be implicitly created only for scalar outputs, but the tensor has "
-               "shape ",
-               t.shape(), "; pass a gradient of that shape");
-      g = ones_like(t);
-    } else {
-      AG_CHECK(g.shape() == t.shape(), op, ": gradient of shape ", g.shape(),
-               " does not match the tensor's shape ", t.shape());
-    }
-    roots.push_back(Root{autograd::gradient_edge(t), g});
-  }
+  for (size_t i = 0; i < tensors.size(); ++i)
+    roots.push_back(make_root(tensors[i], grads.empty() ? Tensor() : grads[i], i, op));
   return roots;
 }
 
@@ -178,7 +204,8 @@ namespace autograd {
 
 void backward(const std::vector<Tensor>& tensors, const std::vector<Tensor>& grads,
               bool retain_graph) {
-  run(make_roots(tensors, grads, "backward"), retain_graph, {});
+  std::vector<Root> roots = make_roots(tensors, grads, "backward");
+  run(roots.data(), roots.size(), retain_graph, {});
 }
 
 std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<Tensor>& inputs,
@@ -193,7 +220,7 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
     keep.push_back(gradient_edge(inputs[i]));
     targets.push_back(keep.back().get());
   }
-  std::vector<Tensor> result = run(roots, retain_graph, targets);
+  std::vector<Tensor> result = run(roots.data(), roots.size(), retain_graph, targets);
   for (size_t i = 0; i < result.size(); ++i)
     AG_CHECK(result[i].defined() || allow_unused, "autograd::grad: input ", i, " of shape ",
              inputs[i].shape(),
@@ -205,8 +232,8 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
 }  // namespace autograd
 
 void Tensor::backward(const Tensor& grad, bool retain_graph) const {
-  autograd::backward({*this}, grad.defined() ? std::vector<Tensor>{grad} : std::vector<Tensor>{},
-                     retain_graph);
+  const Root root = make_root(*this, grad, 0, "backward");
+  run(&root, 1, retain_graph, {});
 }
 
 }  // namespace ag

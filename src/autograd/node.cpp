@@ -43,16 +43,29 @@ std::string describe_forward(const Node& node, TensorList inputs) {
 // Nodes whose destruction is pending; see Node::destroy.
 thread_local std::vector<Node*>* pending_deletes = nullptr;
 
+// Its storage, kept between calls (and a flag for after the thread's storage is gone).
+struct PendingStorage {
+  std::vector<Node*> nodes;
+  ~PendingStorage() { gone = true; }
+  static thread_local bool gone;
+};
+thread_local bool PendingStorage::gone = false;
+thread_local PendingStorage pending_storage;
+
 }  // namespace
 
 Node::~Node() = default;
+void* Node::operator new(size_t n) { return detail::allocate_bytes(n); }
+void Node::operator delete(void* p, size_t n) noexcept { detail::free_bytes(p, n); }
 
 void Node::destroy(Node* node) {
   if (pending_deletes) {  // already inside the loop below: queue instead of recursing
     pending_deletes->push_back(node);
     return;
   }
-  std::vector<Node*> pending{node};
+  std::vector<Node*> local;
+  std::vector<Node*>& pending = PendingStorage::gone ? local : pending_storage.nodes;
+  pending.push_back(node);
   pending_deletes = &pending;
   while (!pending.empty()) {
     Node* n = pending.back();

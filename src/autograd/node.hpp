@@ -39,6 +39,10 @@ class Node : public detail::RefCounted {
  public:
   explicit Node(const char* name) : name_(name) {}
   virtual ~Node();
+  // One node per recorded op: recycled through the caching allocator (sized delete gets the
+  // most-derived size through the virtual destructor).
+  static void* operator new(size_t n);
+  static void operator delete(void* p, size_t n) noexcept;
   /// Frees long chains iteratively, so a 100,000-step graph does not overflow the stack.
   static void destroy(Node* node);
 
@@ -64,8 +68,8 @@ class Node : public detail::RefCounted {
   detail::TensorImpl* retain_target = nullptr;
   // Under anomaly detection: the forward op and its inputs, for the error message.
   std::string forward_info;
-  // Extra line for graph pictures, e.g. what a fused node does.
-  std::string note;
+  // Extra line for graph pictures, e.g. what a fused node does (a static string).
+  const char* note = nullptr;
 
   // Engine scratch space, valid during one backward call.
   Tensor grad_buffer;

@@ -89,7 +89,11 @@ void Tensor::set_grad(const Tensor& grad) {
   impl().grad = grad.impl_ref();
 }
 
-Tensor Tensor::detach() const { return detail::alias(*this); }
+Tensor Tensor::detach() const {
+  Tensor d = detail::alias(*this);
+  d.impl().is_view = false;  // a new leaf with no autograd tie to this tensor, as in PyTorch
+  return d;
+}
 
 Tensor& Tensor::retain_grad() {
   detail::TensorImpl& t = impl();

@@ -16,6 +16,10 @@ Ref<Storage> Storage::allocate(size_t nbytes) {
 
 Storage::~Storage() { free_bytes(data, nbytes); }
 void Storage::destroy(Storage* s) { delete s; }
+void* Storage::operator new(size_t n) { return allocate_bytes(n); }
+void Storage::operator delete(void* p, size_t n) noexcept { free_bytes(p, n); }
+void* TensorImpl::operator new(size_t n) { return allocate_bytes(n); }
+void TensorImpl::operator delete(void* p, size_t n) noexcept { free_bytes(p, n); }
 
 TensorImpl::~TensorImpl() {
   if (grad_accumulator) static_cast<AccumulateGrad*>(grad_accumulator.get())->forget_variable();
@@ -105,9 +109,10 @@ bool check_inplace(const Tensor& self, const Tensor* other, const char* op) {
            ") is being used in an in-place operation; do it inside ag::NoGradGuard");
   bool needs = self.requires_grad() || (other && other->defined() && other->requires_grad());
   AG_CHECK(!needs || !self.impl().is_view, op,
-           ": in-place operations on a view of a tensor that requires grad are not supported "
-           "(shape ",
-           self.shape(), "); use an out-of-place op or clone() first");
+           ": in-place operations on a view are not supported when autograd must record them "
+           "(the view of shape ",
+           self.shape(), " or the other operand requires grad); use an out-of-place op (e.g. "
+           "cat) or clone() the view first");
   return needs;
 }
 

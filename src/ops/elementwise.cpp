@@ -23,12 +23,25 @@ Tensor as_dtype(const Tensor& t, Dtype d) {
   return out;
 }
 
-// out = f(a, b) broadcast, in the promoted dtype; no autograd.
+// The result dtype, as PyTorch's type promotion: a dimensioned operand decides over a 0-dim
+// one of the same category (float32 [2] + float64 0-dim is float32), but a 0-dim float still
+// lifts an int64 tensor to its own dtype.
+Dtype result_type(const Tensor& a, const Tensor& b) {
+  if ((a.dim() == 0) == (b.dim() == 0)) return promote_types(a.dtype(), b.dtype());
+  const Tensor& dimensioned = a.dim() == 0 ? b : a;
+  const Tensor& scalar = a.dim() == 0 ? a : b;
+  if (is_floating(dimensioned.dtype()) || !is_floating(scalar.dtype())) return dimensioned.dtype();
+  return scalar.dtype();
+}
+
+// out = f(a, b) broadcast, in the promoted dtype (`floating`: at least float32, as true
+// division needs); no autograd.
 template <class F>
-Tensor binary_kernel(const Tensor& a, const Tensor& b, const char* op, F f) {
+Tensor binary_kernel(const Tensor& a, const Tensor& b, const char* op, F f, bool floating = false) {
   detail::check_defined(a, op);
   detail::check_defined(b, op);
-  const Dtype dt = promote_types(a.dtype(), b.dtype());
+  Dtype dt = result_type(a, b);
+  if (floating && !is_floating(dt)) dt = kFloat32;
   Tensor out = detail::empty(broadcast_shapes(a.shape(), b.shape(), op), dt);
   Tensor x = as_dtype(a, dt), y = as_dtype(b, dt);
   kernels::dispatch(dt, [&](auto zero) { kernels::map2<decltype(zero)>(out, x, y, f); });
@@ -94,7 +107,8 @@ Tensor mul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
-  Tensor out = binary_kernel(a, b, "div", [](auto x, auto y) { return x / y; });
+  // True division, as PyTorch: int64 operands give a float32 result.
+  Tensor out = binary_kernel(a, b, "div", [](auto x, auto y) { return x / y; }, /*floating=*/true);
   record(out, "DivBackward0", {a, b}, {a, b}, [](const BackwardContext& c) -> Grads {
     // out = a / b:  da = g / b,  db = -g * a / (b * b)
     Tensor b = c.saved(1);

@@ -36,7 +36,7 @@ void mm_into(const Tensor& c, const Tensor& a, const Tensor& b, bool accumulate 
 void check_mm_shapes(const Tensor& a, const Tensor& b, const char* op) {
   AG_CHECK(a.dim() == 2 && b.dim() == 2, op, ": expected 2-D tensors, got shapes ", a.shape(),
            " and ", b.shape());
-  AG_CHECK(a.shape()[1] == b.shape()[0], "matmul: cannot multiply ", a.shape(), " by ", b.shape(),
+  AG_CHECK(a.shape()[1] == b.shape()[0], op, ": cannot multiply ", a.shape(), " by ", b.shape(),
            ": inner sizes ", a.shape()[1], " and ", b.shape()[0], " differ");
 }
 
@@ -159,18 +159,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   const int64_t da = a.dim(), db = b.dim();
   AG_CHECK(da > 0 && db > 0, "matmul: both arguments need at least 1 dimension, got shapes ",
            a.shape(), " and ", b.shape());
-  auto inner_mismatch = [&](int64_t ka, int64_t kb) {
-    AG_CHECK(ka == kb, "matmul: cannot multiply ", a.shape(), " by ", b.shape(), ": inner sizes ",
-             ka, " and ", kb, " differ");
-  };
+  const int64_t ka = a.shape()[da - 1], kb = b.shape()[db == 1 ? 0 : db - 2];
+  AG_CHECK(ka == kb, "matmul: cannot multiply ", a.shape(), " by ", b.shape(), ": inner sizes ",
+           ka, " and ", kb, " differ");
   if (da == 1 && db == 1) return dot(a, b);
   if (da == 2 && db == 1) return mv(a, b);
-  if (da == 1 && db == 2) {
-    inner_mismatch(a.shape()[0], b.shape()[0]);
-    return squeeze_row(mm(a.unsqueeze(0), b));
-  }
+  if (da == 1 && db == 2) return squeeze_row(mm(a.unsqueeze(0), b));
   if (da == 2 && db == 2) return mm(a, b);
-  inner_mismatch(a.shape()[da - 1], b.shape()[db == 1 ? 0 : db - 2]);
   if (da == 2 && db >= 3) {
     // (a b) = ((b)ᵀ aᵀ)ᵀ per batch: fold the batch of b into one GEMM, then transpose back.
     return matmul(b.transpose(-1, -2), a.t()).transpose(-1, -2).contiguous();

@@ -41,10 +41,11 @@ Tensor rnn_layer(const Tensor& x, const Tensor& h0, const Tensor& w_ih, const Te
            }
            return {g.dx, g.dh0, g.dw_ih, g.dw_hh, g.db, g.db};
          });
-  if (out.impl().grad_fn)
-    out.impl().grad_fn->note = std::string("fused RNN layer: ") + (act == kReLU ? "relu" : "tanh") +
-                               ", " + std::to_string(l.steps) + " steps" +
-                               (reverse ? ", reverse" : "");
+  if (out.impl().grad_fn) {
+    static const char* const notes[2][2] = {{"fused RNN layer: tanh", "fused RNN layer: tanh, reverse"},
+                                            {"fused RNN layer: relu", "fused RNN layer: relu, reverse"}};
+    out.impl().grad_fn->note = notes[act == kReLU][reverse];
+  }
   return out;
 }
 

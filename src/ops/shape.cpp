@@ -103,11 +103,12 @@ Tensor t(const Tensor& x) {
   detail::check_defined(x, "t");
   AG_CHECK(x.dim() <= 2, "t: expects a tensor with <= 2 dimensions, but got shape ", x.shape(),
            "; use transpose(dim0, dim1)");
-  Tensor out;
-  {
-    AutoGradMode no_record(false);
-    out = x.dim() == 2 ? transpose(x, 0, 1) : detail::alias(x);
+  Shape shape = x.shape(), strides = x.strides();
+  if (x.dim() == 2) {
+    std::swap(shape[0], shape[1]);
+    std::swap(strides[0], strides[1]);
   }
+  Tensor out = make_view(x, std::move(shape), std::move(strides), x.storage_offset());
   record(out, "TBackward0", {x}, {}, [](const BackwardContext& c) -> Grads { return {t(c.grad)}; });
   return out;
 }

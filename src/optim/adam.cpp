@@ -16,6 +16,7 @@
 //   param.addcdiv_(exp_avg, denom, value=-step_size)    p = p + (T(-step_size) * m) / d
 #include "ag/optim/adam.hpp"
 
+#include <array>
 #include <cmath>
 
 #include "ag/autograd.hpp"
@@ -98,7 +99,7 @@ void Adam::set_lr(double lr) {
 void Adam::step() {
   NoGradGuard no_grad;
   check_step([&](size_t i) {
-    return std::vector<Tensor>{state_[i].exp_avg, state_[i].exp_avg_sq, state_[i].max_exp_avg_sq};
+    return std::array{&state_[i].exp_avg, &state_[i].exp_avg_sq, &state_[i].max_exp_avg_sq};
   });
   const auto [beta1, beta2] = options_.betas();
   const detail::AdamHyper h{options_.lr(),  beta1, beta2, options_.eps(), options_.weight_decay(),

@@ -2,6 +2,8 @@
 // param.mul_(1 - lr * weight_decay) before the moments, as in _single_tensor_adamw.
 #include "ag/optim/adamw.hpp"
 
+#include <array>
+
 #include "ag/autograd.hpp"
 #include "optim/adam_step.hpp"
 #include "optim/update.hpp"
@@ -24,7 +26,7 @@ void AdamW::set_lr(double lr) {
 void AdamW::step() {
   NoGradGuard no_grad;
   check_step([&](size_t i) {
-    return std::vector<Tensor>{state_[i].exp_avg, state_[i].exp_avg_sq, state_[i].max_exp_avg_sq};
+    return std::array{&state_[i].exp_avg, &state_[i].exp_avg_sq, &state_[i].max_exp_avg_sq};
   });
   const auto [beta1, beta2] = options_.betas();
   const detail::AdamHyper h{options_.lr(),  beta1, beta2, options_.eps(), options_.weight_decay(),

@@ -72,20 +72,22 @@ void check_betas(const char* opt, double beta1, double beta2) {
 }
 
 }  // namespace detail
-void Optimizer::check_step(const std::function<std::vector<Tensor>(size_t)>& state_of) const {
-  for (size_t i = 0; i < params_.size(); ++i) {
-    const Tensor& p = params_[i];
-    const Tensor g = p.grad();
-    if (!g.defined()) continue;
-    AG_CHECK(g.shape() == p.shape() && g.dtype() == p.dtype(), name_, ": the gradient of ",
-             describe(i, p), " is ", dtype_name(g.dtype()), " ", g.shape(),
-             "; it must match the parameter. Nothing was updated");
-    for (const Tensor& s : state_of(i))
-      AG_CHECK(!s.defined() || (s.dtype() == p.dtype() && s.shape() == p.shape()), name_,
-               ": the state kept for ", describe(i, p), " is ", dtype_name(s.dtype()), " ",
-               s.shape(), " (was the model converted with to() after the optimiser was made? "
-               "make the optimiser afterwards). Nothing was updated");
-  }
+bool Optimizer::check_gradient(size_t i) const {
+  const Tensor& p = params_[i];
+  const Tensor g = p.grad();
+  if (!g.defined()) return false;
+  AG_CHECK(g.shape() == p.shape() && g.dtype() == p.dtype(), name_, ": the gradient of ",
+           describe(i, p), " is ", dtype_name(g.dtype()), " ", g.shape(),
+           "; it must match the parameter. Nothing was updated");
+  return true;
+}
+
+void Optimizer::check_state(size_t i, const Tensor& s) const {
+  const Tensor& p = params_[i];
+  AG_CHECK(!s.defined() || (s.dtype() == p.dtype() && s.shape() == p.shape()), name_,
+           ": the state kept for ", describe(i, p), " is ", dtype_name(s.dtype()), " ", s.shape(),
+           " (was the model converted with to() after the optimiser was made? make the "
+           "optimiser afterwards). Nothing was updated");
 }
 
 }  // namespace ag::optim

@@ -14,6 +14,7 @@
 //   param.addcdiv_(grad, avg, value=-lr)                     p = p + (T(-lr) * g) / avg
 #include "ag/optim/rmsprop.hpp"
 
+#include <array>
 #include <cmath>
 
 #include "ag/autograd.hpp"
@@ -47,7 +48,7 @@ void RMSprop::set_lr(double lr) {
 void RMSprop::step() {
   NoGradGuard no_grad;
   check_step([&](size_t i) {
-    return std::vector<Tensor>{state_[i].square_avg, state_[i].momentum_buffer, state_[i].grad_avg};
+    return std::array{&state_[i].square_avg, &state_[i].momentum_buffer, &state_[i].grad_avg};
   });
   const RMSpropOptions& o = options_;
   for (size_t i = 0; i < params_.size(); ++i) {

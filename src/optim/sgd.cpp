@@ -11,6 +11,7 @@
 //   param.add_(d, alpha=-lr)                   fma(T(-lr), d, p)
 #include "ag/optim/sgd.hpp"
 
+#include <array>
 #include <cmath>
 
 #include "ag/autograd.hpp"
@@ -44,7 +45,7 @@ void SGD::set_lr(double lr) {
 
 void SGD::step() {
   NoGradGuard no_grad;
-  check_step([&](size_t i) { return std::vector<Tensor>{momentum_buffers_[i]}; });
+  check_step([&](size_t i) { return std::array{&momentum_buffers_[i]}; });
   const SGDOptions& o = options_;
   for (size_t i = 0; i < params_.size(); ++i) {
     const Tensor& param = params_[i];

@@ -111,6 +111,34 @@ TEST_CASE("float32 op float64 promotes to float64; to() converts") {
   CHECK(i.to(ag::kFloat64).to_vector<double>() == std::vector<double>{1, 2});
 }
 
+TEST_CASE("type promotion follows PyTorch: 0-dim operands, true division of int64") {
+  // torch: ones(2) + tensor(1., float64) is float32; an int64 tensor with a float64 0-dim
+  // tensor is float64; int64 / int64 is float32 true division.
+  CHECK((ag::ones({2}) + ag::tensor(1.0, ag::kFloat64)).dtype() == ag::kFloat32);
+  CHECK((ag::ones({2}, ag::kFloat64) + ag::tensor(1.0)).dtype() == ag::kFloat64);
+  CHECK((ag::tensor({1, 2}) + ag::tensor(1.5, ag::kFloat64)).dtype() == ag::kFloat64);
+  CHECK((ag::tensor({1, 2}) + ag::tensor(1.5)).dtype() == ag::kFloat32);
+  CHECK((ag::tensor(1.0) + ag::tensor(1.0, ag::kFloat64)).dtype() == ag::kFloat64);
+  Tensor q = ag::tensor({1, 2}) / ag::tensor({2, 2});
+  CHECK(q.dtype() == ag::kFloat32);
+  check_close(q, {0.5, 1.0});
+}
+
+TEST_CASE("a detached tensor is a new leaf that in-place ops may update") {
+  Tensor w = test::f32({1, 2}, {2});
+  Tensor d = w.detach();
+  d.add_(w);  // allowed in PyTorch too: d now has history through w
+  CHECK(d.requires_grad());
+  d.sum().backward();
+  check_close(w.grad(), {1, 1});
+  Tensor z = ag::zeros({3});
+  CHECK_THROWS_WITH_AS(z.narrow(0, 1, 2).copy_(w),
+                       "copy_: in-place operations on a view are not supported when autograd must "
+                       "record them (the view of shape [2] or the other operand requires grad); "
+                       "use an out-of-place op (e.g. cat) or clone() the view first",
+                       ag::Error);
+}
+
 TEST_CASE("views share storage with their base") {
   Tensor base = ag::arange(6).reshape({2, 3});
   Tensor col = base.select(1, 2);

@@ -25,6 +25,10 @@ struct Storage : RefCounted {
   size_t nbytes = 0;
   uint32_t version = 0;
 
+  // Made and freed on every op: recycled through the caching allocator, not malloc.
+  static void* operator new(size_t n);
+  static void operator delete(void* p, size_t n) noexcept;
+
   static Ref<Storage> allocate(size_t nbytes);
   static void destroy(Storage* s);
   ~Storage();
@@ -50,6 +54,8 @@ struct TensorImpl : RefCounted {
 
   ~TensorImpl();
   static void destroy(TensorImpl* t);
+  static void* operator new(size_t n);
+  static void operator delete(void* p, size_t n) noexcept;
 
   char* data() const {
     return static_cast<char*>(storage->data) + offset * static_cast<int64_t>(element_size(dtype));

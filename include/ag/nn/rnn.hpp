@@ -8,7 +8,9 @@
 //
 // RNN computes the input-to-hidden projection of all time steps of a layer with one matrix
 // product before its time loop, as cuDNN and PyTorch do; only the hidden-to-hidden product
-// runs step by step. Backpropagation through time is ordinary backward through that loop.
+// runs step by step. Each layer and direction is one fused graph node whose backward runs
+// through time and computes each weight gradient with one product over all steps; RNNCell,
+// by contrast, records the ordinary per-step ops, so a loop over it shows BPTT step by step.
 #pragma once
 
 #include <cstdint>

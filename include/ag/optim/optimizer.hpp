@@ -13,7 +13,6 @@
 //   }
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include "ag/tensor.hpp"
@@ -52,9 +51,19 @@ class Optimizer {
   Optimizer(std::vector<Tensor> params, const char* name);
 
   /// Called first by every step(): checks each gradient against its parameter, and each
-  /// state tensor (`state_of(i)` lists parameter i's) against the parameter's dtype and shape,
-  /// so that a step either updates every parameter or throws before touching any.
-  void check_step(const std::function<std::vector<Tensor>(size_t)>& state_of) const;
+  /// state tensor (`state_of(i)` returns parameter i's, as an array of pointers) against the
+  /// parameter's dtype and shape, so a step either updates every parameter or throws before
+  /// touching any.
+  template <class StateOf>
+  void check_step(StateOf&& state_of) const {
+    for (size_t i = 0; i < params_.size(); ++i) {
+      if (!check_gradient(i)) continue;
+      for (const Tensor* s : state_of(i)) check_state(i, *s);
+    }
+  }
+  /// False when parameter i has no gradient; throws when it does not match the parameter.
+  bool check_gradient(size_t i) const;
+  void check_state(size_t i, const Tensor& state) const;
 
   const char* name_;
   std::vector<Tensor> params_;
