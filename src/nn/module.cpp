@@ -135,9 +135,15 @@ void Module::load_state_dict(const NamedTensors& state, bool strict) {
   }
 }
 
-void Module::save(const std::string& path) const { save_safetensors(path, state_dict()); }
+void Module::save(const std::string& path, const std::map<std::string, std::string>& metadata) const {
+  save_safetensors(path, state_dict(), metadata);
+}
 
-void Module::load(const std::string& path) { load_state_dict(load_safetensors(path)); }
+std::map<std::string, std::string> Module::load(const std::string& path) {
+  SafetensorsFile file = load_safetensors_file(path);
+  load_state_dict(file.tensors);
+  return file.metadata;
+}
 
 void Module::to(Dtype dtype) {
   AG_CHECK(is_floating(dtype), name(), ".to: parameters must be float32 or float64, not ",

@@ -173,7 +173,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   if (da >= 3 && db <= 2) {
     // Fold the batch into the rows: one GEMM, [..., n, k] @ [k, m].
     Shape out_shape(a.shape().begin(), a.shape().end() - 1);
-    Tensor rows = a.reshape({-1, a.shape()[da - 1]});
+    Tensor rows = a.reshape({out_shape.numel(), ka});  // (explicit: -1 is ambiguous when k = 0)
     if (db == 1) return unsafe_view(mv(rows, b), out_shape);
     out_shape.push_back(b.shape()[1]);
     return unsafe_view(mm(rows, b), out_shape);

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -78,10 +79,12 @@ class Module {
   /// Copies values into the parameters. With strict, a missing or unexpected name is an
   /// error; a wrong shape always is. Nothing is changed when anything is wrong.
   void load_state_dict(const NamedTensors& state, bool strict = true);
-  /// Writes state_dict() to a safetensors file (atomically), readable by PyTorch.
-  void save(const std::string& path) const;
-  /// Reads a safetensors file written by save() or by PyTorch and loads it (strict).
-  void load(const std::string& path);
+  /// Writes state_dict() to a safetensors file (atomically), readable by PyTorch, with
+  /// optional string metadata (the file's "__metadata__").
+  void save(const std::string& path, const std::map<std::string, std::string>& metadata = {}) const;
+  /// Reads a safetensors file written by save() or by PyTorch, loads it (strict) and returns
+  /// the file's metadata.
+  std::map<std::string, std::string> load(const std::string& path);
   /// Converts every parameter to `dtype` in place; handles held elsewhere see the change.
   void to(Dtype dtype);
 
