@@ -94,6 +94,10 @@ TEST_CASE("0-dim and empty tensors behave as in PyTorch") {
   CHECK(ag::cat({e, ag::ones({2, 3})}, 0).shape() == std::vector<int64_t>{2, 3});
   CHECK(ag::mean(ag::tensor(4.0)).item<double>() == 4.0);
   CHECK(s.unsqueeze(0).shape() == std::vector<int64_t>{1});
+  // An empty inner dimension: PyTorch gives zeros.
+  Tensor z = ag::matmul(ag::ones({3, 2, 0}), ag::ones({0, 4}));
+  CHECK(z.shape() == std::vector<int64_t>{3, 2, 4});
+  check_close(z, std::vector<double>(24, 0.0));
 }
 
 TEST_CASE("float32 op float64 promotes to float64; to() converts") {
