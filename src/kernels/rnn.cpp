@@ -10,10 +10,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "core/make.hpp"
 #include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
+#include "kernels/vector_math.hpp"
 
 namespace ag::kernels {
 namespace {
@@ -56,10 +58,13 @@ void forward(const RnnLayer& l, const Tensor& out, const Tensor& x, const Tensor
     fill_rows(h, B, H, b_hh);  // h = bhh + h_prev Whhᵀ, then + P_t, then act
     gemm(B, H, H, T(1), {prev, H, 1}, transposed<T>(w_hh), T(1), {h, H, 1});
     const T* pt = p + t * BH;
+    for (int64_t i = 0; i < BH; ++i) h[i] += pt[i];
     if (l.relu)
-      for (int64_t i = 0; i < BH; ++i) h[i] = std::max(h[i] + pt[i], T(0));
+      for (int64_t i = 0; i < BH; ++i) h[i] = std::max(h[i], T(0));
+    else if constexpr (std::is_same_v<T, float>)
+      kernels::tanh(h, h, BH);  // vectorised; the same values as ag::tanh
     else
-      for (int64_t i = 0; i < BH; ++i) h[i] = std::tanh(h[i] + pt[i]);
+      for (int64_t i = 0; i < BH; ++i) h[i] = std::tanh(h[i]);
     prev = h;
   }
 }

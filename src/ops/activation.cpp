@@ -8,6 +8,7 @@
 #include "core/make.hpp"
 #include "kernels/elementwise.hpp"
 #include "kernels/softmax.hpp"
+#include "kernels/vector_math.hpp"
 
 namespace ag {
 namespace {
@@ -28,10 +29,27 @@ Tensor map_backward(const Tensor& g, const Tensor& y, F f) {
   return dx;
 }
 
+// The same through kernels/vector_math for float32 (vectorised, within 2 ulp; strided inputs
+// use its scalar form, which gives the same values); float64 uses libm.
+template <class Array, class Scalar>
+Tensor map_fast(const Tensor& x, const char* op, Array array, Scalar scalar) {
+  detail::check_floating(x, op);
+  if (x.dtype() == kFloat32 && x.is_contiguous()) {
+    Tensor out = detail::empty(x.shape(), x.dtype());
+    array(out.data_ptr<float>(), x.data_ptr<float>(), x.numel());
+    return out;
+  }
+  return map(x, op, scalar);
+}
+
 }  // namespace
 
 Tensor tanh(const Tensor& x) {
-  Tensor y = map(x, "tanh", [](auto v) { return std::tanh(v); });
+  Tensor y = map_fast(x, "tanh", [](float* o, const float* i, int64_t n) { kernels::tanh(o, i, n); },
+                      [](auto v) {
+                        if constexpr (std::is_same_v<decltype(v), float>) return kernels::vm::tanh(v);
+                        else return std::tanh(v);
+                      });
   record(y, "TanhBackward0", {x}, {y}, [](const BackwardContext& c) -> Grads {
     // y = tanh(x):  dx = g (1 - y²)
     return {map_backward(c.grad, c.saved(0), [](auto g, auto y) { return g * (1 - y * y); })};
@@ -40,10 +58,13 @@ Tensor tanh(const Tensor& x) {
 }
 
 Tensor sigmoid(const Tensor& x) {
-  Tensor y = map(x, "sigmoid", [](auto v) {
-    using T = decltype(v);
-    return T(1) / (T(1) + std::exp(-v));  // exp(-v) = inf for v << 0 gives exactly 0
-  });
+  Tensor y = map_fast(x, "sigmoid",
+                      [](float* o, const float* i, int64_t n) { kernels::sigmoid(o, i, n); },
+                      [](auto v) {
+                        using T = decltype(v);
+                        if constexpr (std::is_same_v<T, float>) return kernels::vm::sigmoid(v);
+                        else return T(1) / (T(1) + std::exp(-v));  // exp(-v) = inf: exactly 0
+                      });
   record(y, "SigmoidBackward0", {x}, {y}, [](const BackwardContext& c) -> Grads {
     // y = σ(x):  dx = g (1 - y) y
     return {map_backward(c.grad, c.saved(0), [](auto g, auto y) { return g * (1 - y) * y; })};

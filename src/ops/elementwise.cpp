@@ -12,6 +12,7 @@
 #include "autograd/node.hpp"
 #include "core/make.hpp"
 #include "kernels/elementwise.hpp"
+#include "kernels/vector_math.hpp"
 
 namespace ag {
 namespace {
@@ -175,7 +176,10 @@ Tensor reciprocal(const Tensor& x) {
 }
 
 Tensor exp(const Tensor& x) {
-  Tensor out = unary_kernel(x, "exp", [](auto v) { return std::exp(v); });
+  Tensor out = unary_kernel(x, "exp", [](auto v) {
+    if constexpr (std::is_same_v<decltype(v), float>) return kernels::vm::exp(v);
+    else return std::exp(v);
+  });
   record(out, "ExpBackward0", {x}, {out}, [](const BackwardContext& c) -> Grads {
     return {mul(c.grad, c.saved(0))};  // y = e^x:  dx = g * y
   });

