@@ -16,6 +16,7 @@
 #include "ag/ops/reduce.hpp"
 #include "ag/ops/shape.hpp"
 #include "ag/optim.hpp"
+#include "ag/parallel.hpp"
 #include "ag/print.hpp"
 #include "ag/random.hpp"
 #include "ag/shape.hpp"
