@@ -50,13 +50,25 @@ void forward(const RnnLayer& l, const Tensor& out, const Tensor& x, const Tensor
   T* p = proj.data_ptr<T>();
   fill_rows(p, T_ * B, H, b_ih);
   gemm(T_ * B, H, I, T(1), rows<T>(x, 0, I), transposed<T>(w_ih), T(1), {p, H, 1});
+  // Over several steps, Whhᵀ is copied once with contiguous rows: every step's product then
+  // reads it in place instead of packing (transposing) it again.
+  MatrixRef<const T> whh = transposed<T>(w_hh);
+  Tensor whh_t;
+  if (T_ > 1) {
+    whh_t = detail::empty({H, H}, out.dtype());
+    T* wt = whh_t.data_ptr<T>();
+    const T* w = w_hh.data_ptr<T>();
+    for (int64_t i = 0; i < H; ++i)
+      for (int64_t j = 0; j < H; ++j) wt[j * H + i] = w[i * H + j];
+    whh = {wt, H, 1};
+  }
   T* o = out.data_ptr<T>();
   const T* prev = h0.data_ptr<T>();
   for (int64_t s = 0; s < T_; ++s) {
     const int64_t t = l.reverse ? T_ - 1 - s : s;
     T* h = o + t * BH;
     fill_rows(h, B, H, b_hh);  // h = bhh + h_prev Whhᵀ, then + P_t, then act
-    gemm(B, H, H, T(1), {prev, H, 1}, transposed<T>(w_hh), T(1), {h, H, 1});
+    gemm(B, H, H, T(1), {prev, H, 1}, whh, T(1), {h, H, 1});
     const T* pt = p + t * BH;
     for (int64_t i = 0; i < BH; ++i) h[i] += pt[i];
     if (l.relu)

@@ -1,8 +1,7 @@
-// RNNCell and RNN, composed from ag's ops, so backpropagation through time is the engine's
-// ordinary backward over the unrolled loop.
-//
-// Each step follows PyTorch's SimpleCell: h' = act((h Whhᵀ + bhh) + (x Wihᵀ + bih)), where
-// the input part of every step of a layer comes from one matrix product done up front.
+// RNNCell and RNN. Each step follows PyTorch's SimpleCell: h' = act((h Whhᵀ + bhh) + (x Wihᵀ +
+// bih)). An RNNCell step is one fused node (ops/rnn.cpp), so a loop of cells is backpropagated
+// through time by the engine's ordinary backward over the unrolled loop; an RNN layer is one
+// node for all its steps, whose input part comes from one matrix product done up front.
 #include "ag/nn/rnn.hpp"
 
 #include <cmath>
@@ -19,14 +18,6 @@
 
 namespace ag::nn {
 namespace {
-
-Tensor activate(const Tensor& x, Nonlinearity n) { return n == kTanh ? tanh(x) : relu(x); }
-
-// One time step from the already projected input x Wihᵀ + bih.
-Tensor step(const Tensor& projected_x, const Tensor& h, const Tensor& w_hh, const Tensor& b_hh,
-            Nonlinearity n) {
-  return activate(functional::linear(h, w_hh, b_hh) + projected_x, n);
-}
 
 void init_uniform(Module& m, int64_t hidden_size) {
   NoGradGuard no_grad;
@@ -87,8 +78,8 @@ Tensor RNNCell::forward(const Tensor& x, const Tensor& h) const {
   AG_CHECK(hx.dim() == 2 && hx.size(1) == hidden && hx.size(0) == batch,
            "RNNCell: hidden state of shape ", h.shape(), " does not match input of shape ",
            x.shape(), ": expected ", batched ? Shape{batch, hidden} : Shape{hidden});
-  Tensor out = step(functional::linear(input, weight_ih, bias_ih), hx, weight_hh, bias_hh,
-                    options.nonlinearity());
+  Tensor out = ag::detail::rnn_cell(input, hx, weight_ih, weight_hh, bias_ih, bias_hh,
+                                    options.nonlinearity());
   return batched ? out : out.squeeze(0);
 }
 

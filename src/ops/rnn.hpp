@@ -1,4 +1,4 @@
-// The fused RNN layer op behind ag::nn::RNN (internal).
+// The fused RNN ops behind ag::nn::RNN and ag::nn::RNNCell (internal).
 #pragma once
 
 #include "ag/nn/rnn.hpp"
@@ -13,5 +13,10 @@ namespace ag::detail {
 /// per-step ops (tests/nn/rnn_layer_test.cpp checks this).
 Tensor rnn_layer(const Tensor& x, const Tensor& h0, const Tensor& w_ih, const Tensor& w_hh,
                  const Tensor& b_ih, const Tensor& b_hh, Nonlinearity act, bool reverse);
+
+/// One step: x [B, I], h [B, H] -> act((h Whhᵀ + bhh) + (x Wihᵀ + bih)) [B, H], as one node
+/// named after the activation (TanhBackward0 or ReluBackward0, as PyTorch's cell reports).
+Tensor rnn_cell(const Tensor& x, const Tensor& h, const Tensor& w_ih, const Tensor& w_hh,
+                const Tensor& b_ih, const Tensor& b_hh, Nonlinearity act);
 
 }  // namespace ag::detail
