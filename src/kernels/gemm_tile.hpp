@@ -83,8 +83,14 @@ AG_GEMM_TARGET void tile(const TileArgs<typename V::T>& t) {
       b += rsb;
     }
   } else {
-    const T* a = t.a;
-    const int64_t rsa = t.rsa;
+    // Row i at base[i / 4] + (i % 4) * rsa: one pointer per four rows, and offsets 0, rsa,
+    // 2 * rsa and 3 * rsa that x86 addressing forms from two registers. (One pointer per row
+    // runs out of registers at 12 or 16 rows, and the spills cost more than the arithmetic.)
+    constexpr int G = (R + 3) / 4;
+    const T* base[G];
+    const int64_t r1 = t.rsa, r3 = 3 * t.rsa;
+#pragma GCC unroll 4
+    for (int g = 0; g < G; ++g) base[g] = t.a + 4 * g * r1;
     for (int64_t p = 0; p < k; ++p) {
       Reg bv[NV];
 #pragma GCC unroll 8
@@ -92,11 +98,14 @@ AG_GEMM_TARGET void tile(const TileArgs<typename V::T>& t) {
       bv[NV - 1] = V::load_mask(b + (NV - 1) * L, last);
 #pragma GCC unroll 16
       for (int i = 0; i < R; ++i) {
-        const Reg ai = V::bcast(a + i * rsa);
+        const T* q = base[i / 4];
+        const int s = i % 4;
+        const Reg ai = V::bcast(s == 0 ? q : s == 1 ? q + r1 : s == 2 ? q + 2 * r1 : q + r3);
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) acc[i][v] = V::fma(ai, bv[v], acc[i][v]);
       }
-      a += csa;
+#pragma GCC unroll 4
+      for (int g = 0; g < G; ++g) base[g] += csa;
       b += rsb;
     }
   }
