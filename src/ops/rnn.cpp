@@ -21,7 +21,10 @@ namespace {
 Tensor fused_rnn(const kernels::RnnLayer& l, const Shape& out_shape, const char* name,
                  const char* note, const Tensor& x, const Tensor& h0, const Tensor& w_ih,
                  const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
-  auto dense = [](const Tensor& t) { return t.defined() ? alias(t).contiguous() : t; };
+  // Dense operands for the kernels: contiguous ones as they are, others copied (off the graph).
+  auto dense = [](const Tensor& t) {
+    return !t.defined() || t.is_contiguous() ? t : alias(t).contiguous();
+  };
   Tensor xc = dense(x), hc = dense(h0), wi = dense(w_ih), wh = dense(w_hh);
   Tensor out = empty(out_shape, x.dtype());
   kernels::rnn_forward(l, out, xc, hc, wi, wh, dense(b_ih), dense(b_hh));
