@@ -1,7 +1,7 @@
 // Matrix products: mm, bmm, dot, mv and matmul, which dispatches on the ranks as torch.matmul.
 //
-// Backward of C = A B:  dA = dC Bᵀ,  dB = Aᵀ dC. The transposes are views; the GEMM kernel
-// reads them through their strides, so nothing is copied.
+// Backward of C = A B:  dA = dC Bᵀ,  dB = Aᵀ dC. The GEMM kernel reads the transposes through
+// their strides, so nothing is copied.
 #include "ag/ops/linalg.hpp"
 
 #include "ag/ops/elementwise.hpp"
@@ -31,6 +31,20 @@ void mm_into(const Tensor& c, const Tensor& a, const Tensor& b, bool accumulate 
                   {b.data_ptr<T>(), b.strides()[0], b.strides()[1]}, T(accumulate ? 1 : 0),
                   {c.data_ptr<T>(), c.strides()[0], c.strides()[1]});
   });
+}
+
+// op(a) @ op(b) as a new tensor, op transposing when its flag is set: backward's g bᵀ and aᵀ g.
+// The kernel reads the transposes through swapped strides, so no view or op bookkeeping is made.
+Tensor product(const Tensor& a, bool ta, const Tensor& b, bool tb) {
+  const int64_t m = a.shape()[ta ? 1 : 0], k = a.shape()[ta ? 0 : 1], n = b.shape()[tb ? 0 : 1];
+  const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
+  Tensor c = detail::empty({m, n}, a.dtype());
+  kernels::dispatch_floating(a.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    kernels::gemm(m, n, k, T(1), {a.data_ptr<T>(), ta ? a1 : a0, ta ? a0 : a1},
+                  {b.data_ptr<T>(), tb ? b1 : b0, tb ? b0 : b1}, T(0), {c.data_ptr<T>(), n, 1});
+  });
+  return c;
 }
 
 void check_mm_shapes(const Tensor& a, const Tensor& b, const char* op) {
@@ -68,8 +82,8 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   mm_into(c, a, b);
   record(c, "MmBackward0", {a, b}, {a, b}, [](const BackwardContext& ctx) -> Grads {
     // c = a b:  da = g bᵀ,  db = aᵀ g
-    return {ctx.needs(0) ? mm(ctx.grad, ctx.saved(1).t()) : Tensor(),
-            ctx.needs(1) ? mm(ctx.saved(0).t(), ctx.grad) : Tensor()};
+    return {ctx.needs(0) ? product(ctx.grad, false, ctx.saved(1), true) : Tensor(),
+            ctx.needs(1) ? product(ctx.saved(0), true, ctx.grad, false) : Tensor()};
   });
   return c;
 }
@@ -88,8 +102,8 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
   mm_into(c, a, b, /*accumulate=*/true);
   record(c, "AddmmBackward0", {bias, a, b}, {a, b}, [](const BackwardContext& ctx) -> Grads {
     // c = bias + a b:  dbias = g (summed to bias's shape by the engine), da = g bᵀ, db = aᵀ g
-    return {ctx.grad, ctx.needs(1) ? mm(ctx.grad, ctx.saved(1).t()) : Tensor(),
-            ctx.needs(2) ? mm(ctx.saved(0).t(), ctx.grad) : Tensor()};
+    return {ctx.grad, ctx.needs(1) ? product(ctx.grad, false, ctx.saved(1), true) : Tensor(),
+            ctx.needs(2) ? product(ctx.saved(0), true, ctx.grad, false) : Tensor()};
   });
   return c;
 }

@@ -99,10 +99,13 @@ Tensor sum_to_size(const Tensor& x, const Shape& shape) {
   const Shape& s = x.shape();
   bool ok = shape.size() <= s.size();
   const size_t lead = ok ? s.size() - shape.size() : 0;
-  Shape dims;  // leading dims, and dims where the target has size 1
+  Shape dims;  // the dims to sum: those that must end as size 1 (leading ones too) but are not
   for (size_t d = 0; ok && d < s.size(); ++d) {
-    if (d < lead || (shape[d - lead] == 1 && s[d] != 1)) dims.push_back(static_cast<int64_t>(d));
-    else ok = shape[d - lead] == s[d];
+    const int64_t want = d < lead ? 1 : shape[d - lead];
+    if (want == 1 && s[d] != 1)
+      dims.push_back(static_cast<int64_t>(d));
+    else
+      ok = want == s[d];
   }
   AG_CHECK(ok, "sum_to_size: size ", shape, " is not expandable to size ", s);
   Tensor out = dims.empty() ? x : sum(x, dims, /*keepdim=*/true);
