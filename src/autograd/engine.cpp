@@ -18,6 +18,7 @@
 #include "ag/ops/elementwise.hpp"
 #include "ag/ops/reduce.hpp"
 #include "autograd/node.hpp"
+#include "kernels/elementwise.hpp"
 
 namespace ag {
 namespace {
@@ -51,8 +52,11 @@ void accumulate(Node& node, Tensor grad) {
   if (grad.dtype() != node.dtype) grad = grad.to(node.dtype);
   if (!node.grad_buffer.defined())
     node.grad_buffer = std::move(grad);
-  else if (exclusive(node.grad_buffer))
-    node.grad_buffer.add_(grad);
+  else if (exclusive(node.grad_buffer))  // only the engine sees it: add without add_'s checks
+    kernels::dispatch_floating(grad.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      kernels::map2<T>(node.grad_buffer, node.grad_buffer, grad, [](T x, T y) { return x + y; });
+    });
   else
     node.grad_buffer = node.grad_buffer + grad;
 }
