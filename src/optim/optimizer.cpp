@@ -60,6 +60,13 @@ void Optimizer::zero_grad(bool set_to_none) {
 
 namespace detail {
 
+#if defined(__x86_64__) && defined(__GNUC__)
+bool has_fma() {
+  static const bool fma = __builtin_cpu_supports("fma");
+  return fma;
+}
+#endif
+
 void check_non_negative(const char* opt, const char* what, double value) {
   AG_CHECK(value >= 0.0, opt, ": invalid ", what, ": ", value, " (must be >= 0)");
 }
