@@ -20,6 +20,12 @@ void copy(const Tensor& dst, const Tensor& src) {
       using S = decltype(s);
       for_each_row<2>(dst.shape(), {dst.impl().data(), src.impl().data()}, {&sd, &ss},
                       [](Ptrs<2> p, int64_t n, Steps<2> st) {
+                        if (st[0] == sizeof(D) && st[1] == sizeof(S)) {  // dense rows
+                          D* to = reinterpret_cast<D*>(p[0]);
+                          const S* from = reinterpret_cast<const S*>(p[1]);
+                          for (int64_t i = 0; i < n; ++i) to[i] = static_cast<D>(from[i]);
+                          return;
+                        }
                         for (int64_t i = 0; i < n; ++i)
                           *reinterpret_cast<D*>(p[0] + i * st[0]) =
                               static_cast<D>(*reinterpret_cast<const S*>(p[1] + i * st[1]));

@@ -38,8 +38,14 @@ void store_reduced(T* out, int64_t n, Reduction r, Elem elem) {
     for (int64_t i = 0; i < n; ++i) out[i] = elem(i);
     return;
   }
-  double acc = 0;
-  for (int64_t i = 0; i < n; ++i) acc += static_cast<double>(elem(i));
+  // In double, in 8 independent partial sums (one long chain of dependent adds would leave the
+  // loop waiting on latency), combined pairwise.
+  double part[8] = {};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) part[j] += static_cast<double>(elem(i + j));
+  for (; i < n; ++i) part[0] += static_cast<double>(elem(i));
+  double acc = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
   // NOTE: the mean of no elements is 0 / 0 = nan, as PyTorch's.
   if (r == Reduction::Mean) acc /= static_cast<double>(n);
   out[0] = static_cast<T>(acc);
