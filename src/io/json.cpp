@@ -93,7 +93,7 @@ class Parser {
       skip_ws();
       expect(':', "expected ':' after an object key");
       skip_ws();
-      v.members.emplace_back(std::move(key), parse_value(depth));
+      v.members.push_back({std::move(key), parse_value(depth)});
       skip_ws();
       if (peek() == ',') {
         ++pos_;

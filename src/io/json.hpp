@@ -9,10 +9,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace ag::io {
+
+struct JsonMember;
 
 /// One parsed JSON value. Objects keep their members in file order, duplicates included, so
 /// that the caller can name the duplicate in its own terms ("duplicate tensor name").
@@ -22,7 +23,13 @@ struct Json {
   bool boolean = false;
   std::string text;  // a string's value, or a number's literal text ("-12", "2.5e3")
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
+  // Not pair<string, Json>: with libstdc++ 12, clang rejects that pair while Json is incomplete.
+  std::vector<JsonMember> members;
+};
+
+struct JsonMember {
+  std::string key;
+  Json value;
 };
 
 /// Parses `text` as exactly one JSON value, optionally followed by space characters (the

@@ -27,6 +27,7 @@ Rows rows_of(const Tensor& x, int64_t dim) {
 }  // namespace
 
 void softmax(const Tensor& out, const Tensor& x, int64_t dim, bool log) {
+  if (x.numel() == 0) return;  // (a dim of size 0 still has rows, on a null data pointer)
   const Rows r = rows_of(x, dim);
   dispatch_floating(x.dtype(), [&](auto zero) {
     using T = decltype(zero);
@@ -60,6 +61,7 @@ void softmax(const Tensor& out, const Tensor& x, int64_t dim, bool log) {
 }
 
 void softmax_backward(const Tensor& dx, const Tensor& dy, const Tensor& y, int64_t dim, bool log) {
+  if (y.numel() == 0) return;  // as in softmax
   const Rows r = rows_of(y, dim);
   dispatch_floating(y.dtype(), [&](auto zero) {
     using T = decltype(zero);

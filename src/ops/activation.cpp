@@ -73,10 +73,12 @@ Tensor sigmoid(const Tensor& x) {
 }
 
 Tensor relu(const Tensor& x) {
-  Tensor y = map(x, "relu", [](auto v) { return v > 0 ? v : decltype(v)(0); });
+  // !(v <= 0): NaN stays NaN, as in PyTorch.
+  Tensor y = map(x, "relu", [](auto v) { return !(v <= 0) ? v : decltype(v)(0); });
   record(y, "ReluBackward0", {x}, {y}, [](const BackwardContext& c) -> Grads {
-    // y = max(x, 0):  dx = g where y > 0
-    return {map_backward(c.grad, c.saved(0), [](auto g, auto y) { return y > 0 ? g : decltype(g)(0); })};
+    // y = max(x, 0):  dx = g where y > 0 or y is NaN (PyTorch's threshold_backward)
+    return {map_backward(c.grad, c.saved(0),
+                         [](auto g, auto y) { return y <= 0 ? decltype(g)(0) : g; })};
   });
   return y;
 }
@@ -86,7 +88,7 @@ namespace {
 Tensor softmax_impl(const Tensor& x, int64_t dim, bool log) {
   const char* op = log ? "log_softmax" : "softmax";
   detail::check_floating(x, op);
-  const int64_t d = x.dim() == 0 ? 0 : detail::wrap_dim(dim, x.dim(), op);
+  const int64_t d = detail::wrap_dim(dim, x.dim(), op);
   Tensor xc = detail::alias(x).contiguous();
   Tensor y = detail::empty(x.shape(), x.dtype());
   kernels::softmax(y, xc, d, log);

@@ -247,12 +247,17 @@ Tensor clamp(const Tensor& x, double lo, double hi) {
     return std::isnan(v) ? v : std::min(std::max(v, static_cast<T>(lo)), static_cast<T>(hi));
   });
   record(out, "ClampBackward1", {x}, {x}, [lo, hi](const BackwardContext& c) -> Grads {
-    // dx = g where lo <= x <= hi, else 0
-    Tensor mask = unary_kernel(c.saved(0), "clamp", [lo, hi](auto v) {
-      using T = decltype(v);
-      return static_cast<T>(v >= static_cast<T>(lo) && v <= static_cast<T>(hi));
+    // dx = g where lo <= x <= hi, else 0: selected, not multiplied by a 0/1 mask, so that an
+    // infinite or NaN g does not leak through as NaN (PyTorch's clamp_backward).
+    const Tensor& x = c.saved(0);
+    Tensor dx = detail::empty(x.shape(), x.dtype());
+    kernels::dispatch_floating(x.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      kernels::map2<T>(dx, c.grad, x, [lo, hi](T g, T v) {
+        return v >= static_cast<T>(lo) && v <= static_cast<T>(hi) ? g : T(0);
+      });
     });
-    return {mul(c.grad, mask)};
+    return {dx};
   });
   return out;
 }

@@ -1,6 +1,8 @@
 // Reductions: sum, mean, max, argmax, sum_to_size.
 #include "ag/ops/reduce.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "ag/factory.hpp"
@@ -24,13 +26,14 @@ struct Reduction {
 
 Reduction plan(const Tensor& x, const Shape& dims, bool all, bool keepdim, const char* op) {
   detail::check_defined(x, op);
-  std::vector<bool> reduced(static_cast<size_t>(x.dim()), all);
+  // A 0-dim tensor has one dim for checking the list (0 or -1, once), as in PyTorch.
+  std::vector<bool> reduced(static_cast<size_t>(std::max<int64_t>(x.dim(), 1)), all);
   for (int64_t d : dims) {
     int64_t w = detail::wrap_dim(d, x.dim(), op);
-    if (x.dim() == 0) continue;
     AG_CHECK(!reduced[w], op, ": dim ", w, " appears multiple times in the list of dims");
     reduced[w] = true;
   }
+  if (x.dim() == 0) reduced.clear();
   Reduction r{x.shape(), x.shape(), {}, 1};
   for (size_t d = 0; d < reduced.size(); ++d) {
     if (reduced[d]) {
@@ -146,14 +149,20 @@ Tensor max(const Tensor& x) {
   AG_CHECK(x.numel() > 0, "max: expected a non-empty tensor, got shape ", x.shape());
   Tensor values = std::get<0>(max(x.detach().reshape({x.numel()}), 0, false));
   record(values, "MaxBackward1", {x}, {x, values}, [](const BackwardContext& c) -> Grads {
-    // shared evenly among all elements equal to the maximum, as PyTorch does
+    // shared evenly among all elements equal to the maximum (the NaNs when it is NaN), and
+    // exactly 0 elsewhere, as PyTorch's evenly_distribute_backward
     Tensor x = c.saved(0), m = c.saved(1);
-    Tensor mask = empty_like(x);
-    kernels::dispatch(x.dtype(), [&](auto zero) {
+    Tensor mask = empty_like(x), dx = empty_like(x);
+    kernels::dispatch_floating(x.dtype(), [&](auto zero) {
       using T = decltype(zero);
-      kernels::map2<T>(mask, x, m, [](T a, T b) { return static_cast<T>(a == b); });
+      kernels::map2<T>(mask, x, m, [](T a, T b) {
+        return static_cast<T>(a == b || (std::isnan(a) && std::isnan(b)));
+      });
+      kernels::map2<T>(dx, mask, div(c.grad, sum(mask)), [](T in, T share) {
+        return in != 0 ? share : T(0);
+      });
     });
-    return {mul(mask, div(c.grad, sum(mask)))};
+    return {dx};
   });
   return values;
 }

@@ -270,8 +270,8 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
 
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
   detail::check_defined(x, "flatten");
-  if (x.dim() == 0) return reshape(x, {1});
   int64_t a = wrap_dim(start_dim, x.dim(), "flatten"), b = wrap_dim(end_dim, x.dim(), "flatten");
+  if (x.dim() == 0) return reshape(x, {1});
   AG_CHECK(a <= b, "flatten: start_dim (", a, ") cannot come after end_dim (", b, ")");
   Shape s;
   for (int64_t d = 0; d < a; ++d) s.push_back(x.shape()[d]);
@@ -297,6 +297,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
       continue;
     }
     int64_t have = x.shape()[i - lead], want = shape[i] == -1 ? have : shape[i];
+    AG_CHECK(want >= 0, "expand: the expanded size ", want, " is not allowed (shape ", shape, ")");
     AG_CHECK(have == want || have == 1, "expand: the expanded size of the tensor (", want,
              ") must match the existing size (", have, ") at non-singleton dimension ", i,
              ". Target sizes: ", shape, ". Tensor sizes: ", x.shape());

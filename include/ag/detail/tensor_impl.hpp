@@ -58,6 +58,8 @@ struct TensorImpl : RefCounted {
   static void operator delete(void* p, size_t n) noexcept;
 
   char* data() const {
+    // An empty storage has no bytes (nullptr), but an empty view of it can have an offset.
+    if (storage->data == nullptr) return nullptr;
     return static_cast<char*>(storage->data) + offset * static_cast<int64_t>(element_size(dtype));
   }
   /// Recomputes numel and the contiguity flag after shape or strides changed.
