@@ -99,7 +99,8 @@ void backward(const RnnLayer& l, const Tensor& dout, const Tensor& out, const Te
     T* dp = dpre + t * BH;
     for (int64_t i = 0; i < BH; ++i) {
       const T dh = d[t * BH + i] + dnext[i];
-      dp[i] = l.relu ? (h[i] > 0 ? dh : T(0)) : dh * (T(1) - h[i] * h[i]);
+      // relu as PyTorch's threshold_backward: the gradient passes unless out <= 0 (NaN passes)
+      dp[i] = l.relu ? (h[i] <= 0 ? T(0) : dh) : dh * (T(1) - h[i] * h[i]);
     }
     // d h_prev = d pre_t Whh (needed for every step but the first unless h0 wants it)
     if (s > 0 || g.dh0.defined()) gemm(B, H, H, T(1), {dp, H, 1}, whh, T(0), {dnext, H, 1});
