@@ -48,6 +48,10 @@ bool exclusive(const Tensor& t) {
 }
 
 void accumulate(Node& node, Tensor grad) {
+  if (node.buffer_lent && grad.is_same(node.grad_buffer)) {  // a backward added into it
+    node.buffer_lent = false;
+    return;
+  }
   if (!(grad.shape() == node.shape)) grad = sum_to_size(grad, node.shape);
   if (grad.dtype() != node.dtype) grad = grad.to(node.dtype);
   if (!node.grad_buffer.defined())
@@ -142,6 +146,7 @@ std::vector<Tensor> run(const Root* roots, size_t root_count, bool retain_graph,
       if (!n->grad_buffer.defined()) continue;
       Tensor grad = std::move(n->grad_buffer);
       n->grad_buffer = Tensor();
+      n->buffer_lent = false;
       if (capturing) {
         for (size_t i = 0; i < targets.size(); ++i)
           if (targets[i] == n) captured[i] = grad;
@@ -161,7 +166,10 @@ std::vector<Tensor> run(const Root* roots, size_t root_count, bool retain_graph,
       }
     }
   } catch (...) {
-    for (Node* n : order) n->grad_buffer = Tensor();
+    for (Node* n : order) {
+      n->grad_buffer = Tensor();
+      n->buffer_lent = false;
+    }
     give_back(scratch.order, std::move(order));
     throw;
   }
@@ -198,6 +206,19 @@ std::vector<Root> make_roots(const std::vector<Tensor>& tensors, const std::vect
 }
 
 }  // namespace
+
+Tensor BackwardContext::accumulator(size_t i) const {
+  // Not under anomaly detection: there each node's own gradient is checked.
+  if (anomaly_enabled || !needs(i)) return Tensor();
+  Node& next = *node.next_edges[i];
+  const Tensor& buffer = next.grad_buffer;
+  // Lent once at a time: a node with two inputs on one buffer gets it for the first only.
+  if (next.buffer_lent || !buffer.defined() || !exclusive(buffer) || buffer.dtype() != next.dtype ||
+      !(buffer.shape() == next.shape))
+    return Tensor();
+  next.buffer_lent = true;
+  return buffer;
+}
 
 bool is_grad_enabled() { return grad_enabled; }
 void set_grad_enabled(bool enabled) { grad_enabled = enabled; }

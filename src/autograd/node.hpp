@@ -73,6 +73,7 @@ class Node : public detail::RefCounted {
 
   // Engine scratch space, valid during one backward call.
   Tensor grad_buffer;
+  bool buffer_lent = false;  // handed to a backward to add into (BackwardContext::accumulator)
   uint64_t visit_mark = 0;
   bool needed = false;
 
@@ -99,6 +100,11 @@ struct BackwardContext {
   Tensor saved(size_t i) const { return node.saved(i); }
   /// Whether input i needs a gradient (skip the work otherwise).
   bool needs(size_t i) const { return i < node.next_edges.size() && node.next_edges[i]; }
+  /// The gradient gathered so far for input i, when the engine lets this backward add its own
+  /// into it in place (the engine's private, dense tensor of the input's shape and dtype);
+  /// undefined otherwise. A backward that adds into it returns it as input i's gradient. For a
+  /// weight used at every step, this saves a temporary and a sum per step.
+  Tensor accumulator(size_t i) const;
 };
 
 template <class F>

@@ -36,12 +36,19 @@ Tensor fused_rnn(const kernels::RnnLayer& l, const Shape& out_shape, const char*
            kernels::RnnGrads g;
            if (c.needs(0)) g.dx = empty(x.shape(), dt);
            if (c.needs(1)) g.dh0 = empty(h0.shape(), dt);
-           if (c.needs(2)) g.dw_ih = empty(w_ih.shape(), dt);
-           if (c.needs(3)) g.dw_hh = empty(w_hh.shape(), dt);
+           // A weight used at every step of a loop gathers its gradient in place.
+           g.dw_ih = c.accumulator(2);
+           g.dw_hh = c.accumulator(3);
+           g.add_w_ih = g.dw_ih.defined();
+           g.add_w_hh = g.dw_hh.defined();
+           if (c.needs(2) && !g.add_w_ih) g.dw_ih = empty(w_ih.shape(), dt);
+           if (c.needs(3) && !g.add_w_hh) g.dw_hh = empty(w_hh.shape(), dt);
            if (c.needs(4) || c.needs(5)) g.db = empty({l.hidden}, dt);
            if (l.steps == 0 || l.batch == 0) {  // nothing ran: every gradient is zero
-             for (Tensor* t : {&g.dx, &g.dh0, &g.dw_ih, &g.dw_hh, &g.db})
+             for (Tensor* t : {&g.dx, &g.dh0, &g.db})
                if (t->defined()) kernels::fill(*t, 0.0);
+             if (g.dw_ih.defined() && !g.add_w_ih) kernels::fill(g.dw_ih, 0.0);
+             if (g.dw_hh.defined() && !g.add_w_hh) kernels::fill(g.dw_hh, 0.0);
            } else {
              kernels::rnn_backward(l, c.grad.contiguous(), out, x, h0, w_ih, w_hh, g);
            }
