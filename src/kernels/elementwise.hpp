@@ -70,6 +70,10 @@ void map2(const Tensor& out, const Tensor& a, const Tensor& b, F f) {
   const bool a_full = dense && a.is_contiguous() && a.numel() == n;
   const bool b_full = dense && b.is_contiguous() && b.numel() == n;
   if (a_full && b_full) {
+    if (o == x) {  // in place: written apart, as out and a overlapping defeats vectorisation
+      for (int64_t i = 0; i < n; ++i) o[i] = f(o[i], y[i]);
+      return;
+    }
     for (int64_t i = 0; i < n; ++i) o[i] = f(x[i], y[i]);
     return;
   }

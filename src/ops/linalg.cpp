@@ -35,16 +35,20 @@ void mm_into(const Tensor& c, const Tensor& a, const Tensor& b, bool accumulate 
 
 // op(a) @ op(b) as a new tensor, op transposing when its flag is set: backward's g bᵀ and aᵀ g.
 // The kernel reads the transposes through swapped strides, so no view or op bookkeeping is made.
-Tensor product(const Tensor& a, bool ta, const Tensor& b, bool tb) {
+// The result is laid out like `like` (row- or column-major), as PyTorch's mm backward does: the
+// gradient of a weight used as w.t() then arrives at w dense.
+Tensor product(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& like) {
   const int64_t m = a.shape()[ta ? 1 : 0], k = a.shape()[ta ? 0 : 1], n = b.shape()[tb ? 0 : 1];
   const int64_t a0 = a.strides()[0], a1 = a.strides()[1], b0 = b.strides()[0], b1 = b.strides()[1];
-  Tensor c = detail::empty({m, n}, a.dtype());
+  const bool column_major = like.strides()[0] == 1 && like.strides()[1] == m && n > 1;
+  Tensor c = detail::empty(column_major ? Shape{n, m} : Shape{m, n}, a.dtype());
   kernels::dispatch_floating(a.dtype(), [&](auto zero) {
     using T = decltype(zero);
     kernels::gemm(m, n, k, T(1), {a.data_ptr<T>(), ta ? a1 : a0, ta ? a0 : a1},
-                  {b.data_ptr<T>(), tb ? b1 : b0, tb ? b0 : b1}, T(0), {c.data_ptr<T>(), n, 1});
+                  {b.data_ptr<T>(), tb ? b1 : b0, tb ? b0 : b1}, T(0),
+                  {c.data_ptr<T>(), column_major ? 1 : n, column_major ? m : 1});
   });
-  return c;
+  return column_major ? detail::make_view(c, {m, n}, {1, m}, 0) : c;
 }
 
 void check_mm_shapes(const Tensor& a, const Tensor& b, const char* op) {
@@ -82,8 +86,9 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   mm_into(c, a, b);
   record(c, "MmBackward0", {a, b}, {a, b}, [](const BackwardContext& ctx) -> Grads {
     // c = a b:  da = g bᵀ,  db = aᵀ g
-    return {ctx.needs(0) ? product(ctx.grad, false, ctx.saved(1), true) : Tensor(),
-            ctx.needs(1) ? product(ctx.saved(0), true, ctx.grad, false) : Tensor()};
+    const Tensor a = ctx.saved(0), b = ctx.saved(1);
+    return {ctx.needs(0) ? product(ctx.grad, false, b, true, a) : Tensor(),
+            ctx.needs(1) ? product(a, true, ctx.grad, false, b) : Tensor()};
   });
   return c;
 }
@@ -102,8 +107,9 @@ Tensor addmm(const Tensor& bias, const Tensor& a, const Tensor& b) {
   mm_into(c, a, b, /*accumulate=*/true);
   record(c, "AddmmBackward0", {bias, a, b}, {a, b}, [](const BackwardContext& ctx) -> Grads {
     // c = bias + a b:  dbias = g (summed to bias's shape by the engine), da = g bᵀ, db = aᵀ g
-    return {ctx.grad, ctx.needs(1) ? product(ctx.grad, false, ctx.saved(1), true) : Tensor(),
-            ctx.needs(2) ? product(ctx.saved(0), true, ctx.grad, false) : Tensor()};
+    const Tensor a = ctx.saved(0), b = ctx.saved(1);
+    return {ctx.grad, ctx.needs(1) ? product(ctx.grad, false, b, true, a) : Tensor(),
+            ctx.needs(2) ? product(a, true, ctx.grad, false, b) : Tensor()};
   });
   return c;
 }
