@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -186,9 +187,7 @@ std::string json_number(double v) {
   return buf;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_bench(int argc, char** argv) {
   std::vector<int> threads = {1, 2};
   std::vector<std::string> configs = {"seed", "small", "medium", "large"};
   std::vector<std::string> variants = {"rnn", "cell"};
@@ -316,4 +315,15 @@ int main(int argc, char** argv) {
     std::printf("# wrote %s\n", json_path.c_str());
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_bench(argc, argv);
+  } catch (const std::exception& e) {  // a bad number in the arguments, a bad thread count
+    std::fprintf(stderr, "ag_bench: %s\n", e.what());
+    return 2;
+  }
 }
