@@ -17,8 +17,11 @@
 #include "ag/factory.hpp"
 #include "ag/ops/elementwise.hpp"
 #include "ag/ops/reduce.hpp"
+#include "ag/ops/shape.hpp"
 #include "autograd/node.hpp"
+#include "core/make.hpp"
 #include "kernels/elementwise.hpp"
+#include "kernels/gemm.hpp"
 
 namespace ag {
 namespace {
@@ -41,6 +44,7 @@ void check_finite(const Node& node, const Grads& grads) {
   }
 }
 std::atomic<uint64_t> run_counter{0};
+thread_local bool capturing_run = false;  // the current run is autograd::grad's
 
 // True when `t` is the only handle to its dense data, so adding into it in place is safe.
 bool exclusive(const Tensor& t) {
@@ -48,10 +52,6 @@ bool exclusive(const Tensor& t) {
 }
 
 void accumulate(Node& node, Tensor grad) {
-  if (node.buffer_lent && grad.is_same(node.grad_buffer)) {  // a backward added into it
-    node.buffer_lent = false;
-    return;
-  }
   if (!(grad.shape() == node.shape)) grad = sum_to_size(grad, node.shape);
   if (grad.dtype() != node.dtype) grad = grad.to(node.dtype);
   if (!node.grad_buffer.defined())
@@ -63,6 +63,32 @@ void accumulate(Node& node, Tensor grad) {
     });
   else
     node.grad_buffer = node.grad_buffer + grad;
+}
+
+// Adds the node's deferred products Σ aₖᵀ·bₖ to its gradient as one product: the a's and the
+// b's stacked by rows (in the order they came), so each element is one sum over all of them.
+void flush_deferred(Node& node) {
+  if (node.deferred.empty()) return;
+  Tensor a = node.deferred[0].first, b = node.deferred[0].second;
+  if (node.deferred.size() > 1) {
+    std::vector<Tensor> as, bs;
+    for (auto& [ak, bk] : node.deferred) {
+      as.push_back(ak);
+      bs.push_back(bk);
+    }
+    a = cat(as, 0);
+    b = cat(bs, 0);
+  }
+  node.deferred.clear();
+  const int64_t m = a.size(1), n = b.size(1), k = a.size(0);
+  const bool add = node.grad_buffer.defined() && exclusive(node.grad_buffer);
+  Tensor c = add ? node.grad_buffer : detail::empty({m, n}, a.dtype());
+  kernels::dispatch_floating(a.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    kernels::gemm(m, n, k, T(1), {a.data_ptr<T>(), 1, m}, {b.data_ptr<T>(), n, 1}, T(add ? 1 : 0),
+                  {c.data_ptr<T>(), n, 1});
+  });
+  if (!add) accumulate(node, std::move(c));
 }
 
 struct Root {
@@ -131,6 +157,11 @@ std::vector<Tensor> run(const Root* roots, size_t root_count, bool retain_graph,
   const uint64_t mark = ++run_counter;
   std::vector<Node*> order = collect(roots, root_count, mark);
   const bool capturing = !targets.empty();
+  struct Capturing {  // what defer_product sees; restored for a backward run inside another
+    bool saved = capturing_run;
+    explicit Capturing(bool on) { capturing_run = on; }
+    ~Capturing() { capturing_run = saved; }
+  } capturing_scope(capturing);
   std::vector<Tensor> captured(targets.size());
   if (capturing) {
     // A node must run only if a target lies below it; children come later in `order`.
@@ -143,10 +174,10 @@ std::vector<Tensor> run(const Root* roots, size_t root_count, bool retain_graph,
   try {
     for (const Root& r : std::span(roots, root_count)) accumulate(*r.node, r.grad);
     for (Node* n : order) {
+      flush_deferred(*n);
       if (!n->grad_buffer.defined()) continue;
       Tensor grad = std::move(n->grad_buffer);
       n->grad_buffer = Tensor();
-      n->buffer_lent = false;
       if (capturing) {
         for (size_t i = 0; i < targets.size(); ++i)
           if (targets[i] == n) captured[i] = grad;
@@ -168,7 +199,7 @@ std::vector<Tensor> run(const Root* roots, size_t root_count, bool retain_graph,
   } catch (...) {
     for (Node* n : order) {
       n->grad_buffer = Tensor();
-      n->buffer_lent = false;
+      n->deferred.clear();
     }
     give_back(scratch.order, std::move(order));
     throw;
@@ -207,17 +238,17 @@ std::vector<Root> make_roots(const std::vector<Tensor>& tensors, const std::vect
 
 }  // namespace
 
-Tensor BackwardContext::accumulator(size_t i) const {
+bool BackwardContext::defer_product(size_t i, const Tensor& a, const Tensor& b) const {
   // Not under anomaly detection: there each node's own gradient is checked.
-  if (anomaly_enabled || !needs(i)) return Tensor();
+  if (anomaly_enabled || !needs(i)) return false;
   Node& next = *node.next_edges[i];
-  const Tensor& buffer = next.grad_buffer;
-  // Lent once at a time: a node with two inputs on one buffer gets it for the first only.
-  if (next.buffer_lent || !buffer.defined() || !exclusive(buffer) || buffer.dtype() != next.dtype ||
-      !(buffer.shape() == next.shape))
-    return Tensor();
-  next.buffer_lent = true;
-  return buffer;
+  if (capturing_run && !next.needed) return true;  // autograd::grad does not need it: dropped
+  if (a.dim() != 2 || b.dim() != 2 || a.size(0) != b.size(0) || !a.is_contiguous() ||
+      !b.is_contiguous() || a.dtype() != next.dtype || b.dtype() != next.dtype ||
+      !(next.shape == Shape{a.size(1), b.size(1)}))
+    return false;
+  next.deferred.emplace_back(a, b);
+  return true;
 }
 
 bool is_grad_enabled() { return grad_enabled; }

@@ -73,7 +73,8 @@ class Node : public detail::RefCounted {
 
   // Engine scratch space, valid during one backward call.
   Tensor grad_buffer;
-  bool buffer_lent = false;  // handed to a backward to add into (BackwardContext::accumulator)
+  // Products aᵀ·b still to be added to grad_buffer, as one (BackwardContext::defer_product).
+  std::vector<std::pair<Tensor, Tensor>> deferred;
   uint64_t visit_mark = 0;
   bool needed = false;
 
@@ -100,11 +101,11 @@ struct BackwardContext {
   Tensor saved(size_t i) const { return node.saved(i); }
   /// Whether input i needs a gradient (skip the work otherwise).
   bool needs(size_t i) const { return i < node.next_edges.size() && node.next_edges[i]; }
-  /// The gradient gathered so far for input i, when the engine lets this backward add its own
-  /// into it in place (the engine's private, dense tensor of the input's shape and dtype);
-  /// undefined otherwise. A backward that adds into it returns it as input i's gradient. For a
-  /// weight used at every step, this saves a temporary and a sum per step.
-  Tensor accumulator(size_t i) const;
+  /// Asks the engine to add aᵀ·b (a [r, m], b [r, n]) to input i's gradient later, in one
+  /// matrix product with every other such contribution to it: a weight used at every step of
+  /// a loop then costs one product over all steps instead of one per step. Returns false when
+  /// the engine cannot (the backward then returns the product itself).
+  bool defer_product(size_t i, const Tensor& a, const Tensor& b) const;
 };
 
 template <class F>

@@ -87,7 +87,7 @@ void backward(const RnnLayer& l, const Tensor& dout, const Tensor& out, const Te
   const int64_t T_ = l.steps, B = l.batch, H = l.hidden, I = l.input, BH = B * H;
   const T* o = out.data_ptr<T>();
   const T* d = dout.data_ptr<T>();
-  Tensor dpre_t = detail::empty({T_ * B, H}, out.dtype());
+  Tensor dpre_t = g.dpre.defined() ? g.dpre : detail::empty({T_ * B, H}, out.dtype());
   T* dpre = dpre_t.data_ptr<T>();
   Tensor dnext_t = detail::empty({B, H}, out.dtype());
   T* dnext = dnext_t.data_ptr<T>();
@@ -111,15 +111,13 @@ void backward(const RnnLayer& l, const Tensor& dout, const Tensor& out, const Te
     gemm(T_ * B, I, H, T(1), {dpre, H, 1}, {w_ih.data_ptr<T>(), I, 1}, T(0),
          {g.dx.data_ptr<T>(), I, 1});
   if (g.dw_ih.defined())
-    gemm(H, I, T_ * B, T(1), dpre_all_t, rows<T>(x, 0, I), T(g.add_w_ih ? 1 : 0),
-         {g.dw_ih.data_ptr<T>(), I, 1});
+    gemm(H, I, T_ * B, T(1), dpre_all_t, rows<T>(x, 0, I), T(0), {g.dw_ih.data_ptr<T>(), I, 1});
   if (g.dw_hh.defined()) {
     // H_prev: h0 for the first step processed, the neighbouring output for the others. In
     // memory order the steps t = 1..T-1 (forward) or 0..T-2 (reverse) take out[t -/+ 1].
     T* dw = g.dw_hh.data_ptr<T>();
     const int64_t first = l.reverse ? T_ - 1 : 0;  // the step that read h0
-    gemm(H, H, B, T(1), {dpre + first * BH, 1, H}, {h0.data_ptr<T>(), H, 1},
-         T(g.add_w_hh ? 1 : 0), {dw, H, 1});
+    gemm(H, H, B, T(1), {dpre + first * BH, 1, H}, {h0.data_ptr<T>(), H, 1}, T(0), {dw, H, 1});
     if (T_ > 1) {
       const int64_t d0 = l.reverse ? 0 : 1, h_from = l.reverse ? 1 : 0;
       gemm(H, H, (T_ - 1) * B, T(1), {dpre + d0 * BH, 1, H}, {o + h_from * BH, H, 1}, T(1),

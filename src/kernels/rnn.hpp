@@ -18,11 +18,10 @@ void rnn_forward(const RnnLayer& l, const Tensor& out, const Tensor& x, const Te
                  const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh);
 
 /// Gradients from d out (all steps): the undefined outputs are skipped. db is one tensor for
-/// both biases (their gradients are equal). With add_w_ih / add_w_hh set, the weight gradients
-/// are added into dw_ih / dw_hh instead of overwriting them.
+/// both biases (their gradients are equal). A defined dpre [T * B, H] receives d pre, the
+/// gradient before the activation (what the weight gradients are products of).
 struct RnnGrads {
-  Tensor dx, dh0, dw_ih, dw_hh, db;
-  bool add_w_ih = false, add_w_hh = false;
+  Tensor dx, dh0, dw_ih, dw_hh, db, dpre;
 };
 void rnn_backward(const RnnLayer& l, const Tensor& dout, const Tensor& out, const Tensor& x,
                   const Tensor& h0, const Tensor& w_ih, const Tensor& w_hh, RnnGrads& g);

@@ -3,11 +3,14 @@
 //
 // A composed step records ~5 nodes (select, matmul, transpose, add, tanh) and its backward does
 // a small product per step for each weight. These nodes run the same arithmetic
-// (kernels/rnn.cpp), the layer computing its weight gradients with one product over all steps.
+// (kernels/rnn.cpp), the weight gradients coming from one product over all steps: the layer's
+// own, or, for a loop of cells, the engine's (BackwardContext::defer_product).
 // User loops (the tutorial's MyRNNcell) still build the step-by-step graph; these are fusions
 // users never see, except as one box in a graph picture.
 #include "ops/rnn.hpp"
 
+#include "ag/factory.hpp"
+#include "ag/ops/linalg.hpp"
 #include "autograd/node.hpp"
 #include "core/make.hpp"
 #include "kernels/elementwise.hpp"
@@ -36,22 +39,22 @@ Tensor fused_rnn(const kernels::RnnLayer& l, const Shape& out_shape, const char*
            kernels::RnnGrads g;
            if (c.needs(0)) g.dx = empty(x.shape(), dt);
            if (c.needs(1)) g.dh0 = empty(h0.shape(), dt);
-           // A weight used at every step of a loop gathers its gradient in place.
-           g.dw_ih = c.accumulator(2);
-           g.dw_hh = c.accumulator(3);
-           g.add_w_ih = g.dw_ih.defined();
-           g.add_w_hh = g.dw_hh.defined();
-           if (c.needs(2) && !g.add_w_ih) g.dw_ih = empty(w_ih.shape(), dt);
-           if (c.needs(3) && !g.add_w_hh) g.dw_hh = empty(w_hh.shape(), dt);
            if (c.needs(4) || c.needs(5)) g.db = empty({l.hidden}, dt);
            if (l.steps == 0 || l.batch == 0) {  // nothing ran: every gradient is zero
              for (Tensor* t : {&g.dx, &g.dh0, &g.db})
                if (t->defined()) kernels::fill(*t, 0.0);
-             if (g.dw_ih.defined() && !g.add_w_ih) kernels::fill(g.dw_ih, 0.0);
-             if (g.dw_hh.defined() && !g.add_w_hh) kernels::fill(g.dw_hh, 0.0);
-           } else {
-             kernels::rnn_backward(l, c.grad.contiguous(), out, x, h0, w_ih, w_hh, g);
+             return {g.dx, g.dh0, c.needs(2) ? zeros(w_ih.shape(), dt) : Tensor(),
+                     c.needs(3) ? zeros(w_hh.shape(), dt) : Tensor(), g.db, g.db};
            }
+           // A cell (one step) hands its weight gradients dpreᵀ·x and dpreᵀ·h to the engine,
+           // which sums a loop's steps in one product (BackwardContext::defer_product).
+           const bool cell = l.steps == 1;
+           if (!cell && c.needs(2)) g.dw_ih = empty(w_ih.shape(), dt);
+           if (!cell && c.needs(3)) g.dw_hh = empty(w_hh.shape(), dt);
+           if (cell && (c.needs(2) || c.needs(3))) g.dpre = empty({l.batch, l.hidden}, dt);
+           kernels::rnn_backward(l, c.grad.contiguous(), out, x, h0, w_ih, w_hh, g);
+           if (cell && c.needs(2) && !c.defer_product(2, g.dpre, x)) g.dw_ih = mm(g.dpre.t(), x);
+           if (cell && c.needs(3) && !c.defer_product(3, g.dpre, h0)) g.dw_hh = mm(g.dpre.t(), h0);
            return {g.dx, g.dh0, g.dw_ih, g.dw_hh, g.db, g.db};
          });
   if (out.impl().grad_fn) out.impl().grad_fn->note = note;

@@ -254,3 +254,51 @@ TEST_CASE("DetectAnomalyGuard names the backward that produced NaN and its forwa
   y.backward();  // without the guard the inf goes through, as in PyTorch
   CHECK(std::isinf(x.grad().to_vector<double>()[0]));
 }
+
+namespace {
+
+// Weight gradients of a 4-step loop of RNNCells (float64), the loss a weighted sum of the states.
+std::vector<Tensor> cell_loop_grads(ag::nn::RNNCell& cell, const Tensor& xs) {
+  cell.zero_grad();
+  Tensor h, loss = ag::zeros({}, ag::TensorOptions().dtype(ag::kFloat64));
+  for (int64_t t = 0; t < xs.size(0); ++t) {
+    h = cell.forward(xs.select(0, t), h);
+    loss = loss + (h * static_cast<double>(t + 1)).sum();
+  }
+  loss.backward();
+  return {cell.weight_ih.grad().clone(), cell.weight_hh.grad().clone()};
+}
+
+}  // namespace
+
+TEST_CASE("a loop of cells sums its weight gradients in one deferred product") {
+  ag::manual_seed(3);
+  ag::nn::RNNCell cell(3, 4);
+  cell.to(ag::kFloat64);
+  const Tensor xs = ag::randn({4, 2, 3}, ag::TensorOptions().dtype(ag::kFloat64));
+  const std::vector<Tensor> deferred = cell_loop_grads(cell, xs);
+  std::vector<Tensor> per_step;
+  {
+    ag::DetectAnomalyGuard anomaly;  // defers nothing: each step's product is summed by itself
+    per_step = cell_loop_grads(cell, xs);
+  }
+  // The same terms, added in another order: equal to rounding.
+  for (size_t i = 0; i < 2; ++i)
+    check_close(deferred[i], per_step[i].to_vector<double>(), 1e-12, 1e-14);
+}
+
+TEST_CASE("autograd::grad leaves no deferred weight gradient behind") {
+  ag::manual_seed(4);
+  ag::nn::RNNCell cell(3, 4);
+  const Tensor xs = ag::randn({3, 2, 3});
+  const std::vector<Tensor> want = cell_loop_grads(cell, xs);
+  cell.zero_grad();
+  Tensor x0 = xs.select(0, 0).detach().requires_grad_();
+  Tensor h = cell.forward(x0);
+  for (int64_t t = 1; t < 3; ++t) h = cell.forward(xs.select(0, t), h);
+  ag::autograd::grad({h.sum()}, {x0});  // weights not asked for: their products are dropped
+  const Tensor g = cell.weight_ih.grad();  // zeroed above, untouched since
+  CHECK((!g.defined() || ag::abs(g).sum().item<double>() == 0));
+  const std::vector<Tensor> again = cell_loop_grads(cell, xs);
+  for (size_t i = 0; i < 2; ++i) CHECK(again[i].to_vector<float>() == want[i].to_vector<float>());
+}
