@@ -10,6 +10,7 @@
 //    (broadcasting) and converted to its dtype here, once for all ops.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <atomic>
 #include <span>
 #include <vector>
@@ -17,7 +18,6 @@
 #include "ag/factory.hpp"
 #include "ag/ops/elementwise.hpp"
 #include "ag/ops/reduce.hpp"
-#include "ag/ops/shape.hpp"
 #include "autograd/node.hpp"
 #include "core/make.hpp"
 #include "kernels/elementwise.hpp"
@@ -70,14 +70,21 @@ void accumulate(Node& node, Tensor grad) {
 void flush_deferred(Node& node) {
   if (node.deferred.empty()) return;
   Tensor a = node.deferred[0].first, b = node.deferred[0].second;
-  if (node.deferred.size() > 1) {
-    std::vector<Tensor> as, bs;
-    for (auto& [ak, bk] : node.deferred) {
-      as.push_back(ak);
-      bs.push_back(bk);
+  if (node.deferred.size() > 1) {  // stacked by plain copies (every piece is dense)
+    int64_t rows = 0;
+    for (const auto& piece : node.deferred) rows += piece.first.size(0);
+    a = detail::empty({rows, a.size(1)}, a.dtype());
+    b = detail::empty({rows, b.size(1)}, b.dtype());
+    char* pa = static_cast<char*>(a.impl().data());
+    char* pb = static_cast<char*>(b.impl().data());
+    for (const auto& [ak, bk] : node.deferred) {
+      const size_t na = ak.numel() * element_size(ak.dtype());
+      const size_t nb = bk.numel() * element_size(bk.dtype());
+      std::memcpy(pa, ak.impl().data(), na);
+      std::memcpy(pb, bk.impl().data(), nb);
+      pa += na;
+      pb += nb;
     }
-    a = cat(as, 0);
-    b = cat(bs, 0);
   }
   node.deferred.clear();
   const int64_t m = a.size(1), n = b.size(1), k = a.size(0);
