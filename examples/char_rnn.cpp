@@ -208,11 +208,11 @@ int main(int argc, char** argv) {
       "sizes and step in their metadata; --resume continues from one (Adam's moments start\n"
       "afresh) and --steps counts from the start of the first run, so --resume with the same\n"
       "--steps finishes an interrupted run, and --steps 0 just samples.\n\n"
-      "Measured on an AMD EPYC (Zen 4), one core, defaults (1500 steps, 17-19 s): the README\n"
-      "is only a few KB, so the model memorises it (training loss 0.01-0.02 nats/char)\n"
+      "Measured on an AMD EPYC (Zen 4), one core, defaults (1500 steps, 3 s): the README\n"
+      "is only a few KB, so the model memorises it (training loss 0.02-0.05 nats/char)\n"
       "and its held-out loss is lowest (2.6-3.3) at step 150 and rises after. On a 35 KB\n"
-      "text (--text /usr/share/common-licenses/GPL-3, 20 s) the held-out loss reaches 2.03\n"
-      "nats/char (2.9 bits/char) at step 600. --quick (100 steps, hidden 64): 0.5 s.");
+      "text (--text /usr/share/common-licenses/GPL-3, 3.1 s) the held-out loss reaches 2.03\n"
+      "nats/char (2.9 bits/char) at step 600. --quick (100 steps, hidden 64): 0.2 s.");
   cli.option("text", text_path, "training text (any file; bytes are the characters)");
   cli.option("steps", steps, "train until this step (counting from the first run)");
   cli.option("batch", batch, "streams read side by side");
