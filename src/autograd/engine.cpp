@@ -8,6 +8,9 @@
 // 3. Each node receives the sum of the gradients sent to it, runs its backward, and sends one
 //    gradient per input along its edges. Arriving gradients are reduced to the node's shape
 //    (broadcasting) and converted to its dtype here, once for all ops.
+// 4. A backward may instead send a product aᵀ·b (BackwardContext::defer_product); a node's
+//    deferred products are stacked and added as one matrix product just before it runs, so a
+//    weight used at every step of a loop gets its gradient from one product, not one per step.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
