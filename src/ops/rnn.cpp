@@ -53,8 +53,11 @@ Tensor fused_rnn(const kernels::RnnLayer& l, const Shape& out_shape, const char*
            if (!cell && c.needs(3)) g.dw_hh = empty(w_hh.shape(), dt);
            if (cell && (c.needs(2) || c.needs(3))) g.dpre = empty({l.batch, l.hidden}, dt);
            kernels::rnn_backward(l, c.grad.contiguous(), out, x, h0, w_ih, w_hh, g);
-           if (cell && c.needs(2) && !c.defer_product(2, g.dpre, x)) g.dw_ih = mm(g.dpre.t(), x);
-           if (cell && c.needs(3) && !c.defer_product(3, g.dpre, h0)) g.dw_hh = mm(g.dpre.t(), h0);
+           if (cell) {  // (a one-step layer too: its x is [1, B, I])
+             const Tensor x2 = x.view({l.batch, l.input});
+             if (c.needs(2) && !c.defer_product(2, g.dpre, x2)) g.dw_ih = mm(g.dpre.t(), x2);
+             if (c.needs(3) && !c.defer_product(3, g.dpre, h0)) g.dw_hh = mm(g.dpre.t(), h0);
+           }
            return {g.dx, g.dh0, g.dw_ih, g.dw_hh, g.db, g.db};
          });
   if (out.impl().grad_fn) out.impl().grad_fn->note = note;

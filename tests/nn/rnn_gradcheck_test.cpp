@@ -57,3 +57,14 @@ TEST_CASE("RNN without bias, unbatched, passes gradcheck") {
   Tensor x = f64_randn({6, 2});
   check_module(rnn, {x}, [&] { return std::get<0>(rnn.forward(x)); });
 }
+
+TEST_CASE("RNN over a single time step passes gradcheck (its layers take the one-step path)") {
+  ag::manual_seed(14);
+  ag::nn::RNN rnn(ag::nn::RNNOptions(3, 4).num_layers(2).bidirectional(true));
+  rnn.to(ag::kFloat64);
+  Tensor x = f64_randn({1, 2, 3}), h0 = f64_randn({4, 2, 4});
+  check_module(rnn, {x, h0}, [&] {
+    auto [out, h_n] = rnn.forward(x, h0);
+    return ag::cat({out.flatten(), h_n.flatten()}, 0);
+  });
+}
