@@ -138,12 +138,11 @@ void attach(Node* raw, Tensor& output, TensorList inputs, TensorList saved) {
   node->next_edges.reserve(inputs.size());
   for (const Tensor& t : inputs) node->next_edges.push_back(gradient_edge(t));
   node->saved_.reserve(saved.size());
-  // The output is saved through an alias: its own handle would carry grad_fn, and the node
-  // would own itself. Inputs are kept as they are (their graph is upstream, no cycle).
-  for (const Tensor& t : saved) {
-    const bool self = &t.impl() == &output.impl();
-    node->saved_.push_back(SavedTensor{self ? detail::alias(t) : t, t.impl().storage->version});
-  }
+  // Saved through aliases without grad_fn: a saved output's own handle would make the node own
+  // itself, and an input can become that too (an in-place op later rebases its history onto a
+  // node that leads back here).
+  for (const Tensor& t : saved)
+    node->saved_.push_back(SavedTensor{detail::alias(t), t.impl().storage->version});
   detail::TensorImpl& out = output.impl();
   node->shape = out.shape;
   node->dtype = out.dtype;

@@ -39,7 +39,7 @@ void train_step(Net& net, ag::optim::Optimizer& opt, const Tensor& x, const Tens
   opt.step();
 }
 
-long resident_kib() {
+[[maybe_unused]] long resident_kib() {  // (unused when the RSS test is compiled out)
   std::ifstream statm("/proc/self/statm");
   long pages = 0, resident = 0;
   statm >> pages >> resident;
