@@ -72,9 +72,11 @@ const KernelSet<T>& kernels() {
 
 // ---- the problem ---------------------------------------------------------------------------
 
-// Work (multiply-adds, ~10 us on one core) below which a product stays on the calling thread:
-// waking a sleeping worker costs microseconds.
-constexpr int64_t kParallelMacs = int64_t{1} << 20;
+// Work (multiply-adds, ~100 us on one core) below which a product stays on the calling thread:
+// waking a sleeping worker costs tens of microseconds on a virtual machine, and products a few
+// times that size, spaced out by other work, were measured slower on two threads than on one.
+// Back-to-back products this size or larger (an RNN's steps at batch 64, hidden 512) gain.
+std::atomic<int64_t> g_parallel_macs{int64_t{1} << 24};
 // Dot products shorter than this are summed in order by the tile paths (see the top).
 constexpr int64_t kDotMinK = 32;
 // The direct path (no packing) serves B and C with contiguous rows when C has at most
@@ -155,7 +157,8 @@ void gemm_impl(Problem<T> p) {
   p = canonical(p);
   const KernelSet<T>& ks = kernels<T>();
   const int64_t macs = p.m * p.n * p.k;
-  const int64_t threads = macs >= kParallelMacs ? get_num_threads() : 1;
+  const int64_t threads =
+      macs >= g_parallel_macs.load(std::memory_order_relaxed) ? get_num_threads() : 1;
   const int64_t thin = p.m < p.n ? p.m : p.n;
 
   if (p.a.col_stride == 1 && p.b.row_stride == 1 && thin <= ks.dot_max &&
@@ -208,6 +211,11 @@ void set_gemm_isa(GemmIsa isa) {
   AG_CHECK(gemm_isa_supported(isa),
            "set_gemm_isa: this CPU does not support the requested kernels");
   g_forced.store(isa, std::memory_order_relaxed);
+}
+
+int64_t set_gemm_parallel_threshold(int64_t macs) {
+  AG_CHECK(macs >= 1, "set_gemm_parallel_threshold: expected a positive count, got ", macs);
+  return g_parallel_macs.exchange(macs, std::memory_order_relaxed);
 }
 
 GemmIsa gemm_isa() {

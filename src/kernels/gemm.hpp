@@ -40,4 +40,8 @@ void set_gemm_isa(GemmIsa isa);
 /// The kernels gemm currently runs (never kAuto).
 GemmIsa gemm_isa();
 
+/// Products of at least this many multiply-adds are split between threads (default 2^24).
+/// Tests lower it to run the threaded paths on small products; returns the previous value.
+int64_t set_gemm_parallel_threshold(int64_t macs);
+
 }  // namespace ag::kernels

@@ -45,11 +45,15 @@ const char* isa_name(GemmIsa isa) {
 }
 
 // Restores the default kernels and thread count when a test ends.
+// Restores the process-wide GEMM settings a test changes. Meanwhile products of 2^20
+// multiply-adds or more are split between threads, so the threaded paths run on small products.
 struct Restore {
   int threads = ag::get_num_threads();
+  int64_t parallel = ag::kernels::set_gemm_parallel_threshold(int64_t{1} << 20);
   ~Restore() {
     ag::kernels::set_gemm_isa(GemmIsa::kAuto);
     ag::set_num_threads(threads);
+    ag::kernels::set_gemm_parallel_threshold(parallel);
   }
 };
 
