@@ -1156,6 +1156,14 @@ class Program {
   }
 
   // ---- matmul ------------------------------------------------------------------------------------
+  // One term a*b of a matrix product. Kernels may fuse it with the addition that follows (one
+  // rounding, no overflow of the product alone), so a finite product that overflows here gives
+  // no certain infinity: inf + (-1e600) stays inf fused, but inf - inf = NaN unfused.
+  static R term(const R& a, const R& b) {
+    const R r = a * b;
+    return std::isfinite(a.v) && std::isfinite(b.v) && !std::isfinite(r.v) ? unk(r.v) : r;
+  }
+
   void op_matmul() {
     const int a = operand(), b = operand();
     const Arr A = vals_[a].ref, B = vals_[b].ref;
@@ -1201,7 +1209,7 @@ class Program {
       const Dims bi(idx.begin(), idx.end() - 2);
       std::vector<R> terms;
       for (int64_t p = 0; p < k; ++p)
-        terms.push_back(A.d[a_at(bi, idx[idx.size() - 2], p)] * B.d[b_at(bi, p, idx.back())]);
+        terms.push_back(term(A.d[a_at(bi, idx[idx.size() - 2], p)], B.d[b_at(bi, p, idx.back())]));
       out.d.push_back(rsum(terms));
     }
     Back back = [A, B, full, k, a_at, b_at](const Arr& g) {
@@ -1212,8 +1220,8 @@ class Program {
         const int64_t i = idx[idx.size() - 2], j = idx.back();
         for (int64_t p = 0; p < k; ++p) {
           const int64_t ia = a_at(bi, i, p), ib = b_at(bi, p, j);
-          ga[ia].push_back(g.d[o] * B.d[ib]);
-          gb[ib].push_back(A.d[ia] * g.d[o]);
+          ga[ia].push_back(term(g.d[o], B.d[ib]));
+          gb[ib].push_back(term(A.d[ia], g.d[o]));
         }
       }
       Arr dA{A.shape, {}}, dB{B.shape, {}};
