@@ -41,6 +41,8 @@
 using ag::Tensor;
 namespace F = ag::nn::functional;
 
+using support::percent;
+
 namespace {
 
 // ---- vocabulary: the digits, '+', start '=', end '.', padding ' ' ---------------------------
@@ -201,12 +203,6 @@ double sequence_accuracy(Seq2Seq& model, const Batch& data, int64_t show = 0) {
     }
   }
   return static_cast<double>(correct) / static_cast<double>(answers.size());
-}
-
-std::string percent(double fraction) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(1) << 100 * fraction << "%";
-  return s.str();
 }
 
 }  // namespace

@@ -28,6 +28,8 @@
 using ag::Tensor;
 namespace F = ag::nn::functional;
 
+using support::percent;
+
 namespace {
 
 constexpr int64_t kLength = 20;                   // digits per sequence
@@ -97,12 +99,6 @@ double accuracy(PatternDetector& model, const Batch& data) {
   int64_t correct = 0;
   for (size_t i = 0; i < labels.size(); ++i) correct += predicted[i] == labels[i];
   return static_cast<double>(correct) / static_cast<double>(labels.size());
-}
-
-std::string percent(double fraction) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(1) << 100 * fraction << "%";
-  return s.str();
 }
 
 }  // namespace

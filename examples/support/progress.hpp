@@ -134,4 +134,11 @@ class Progress {
   size_t drawn_ = 0;
 };
 
+// A fraction as a percentage with one decimal: 0.9184 -> "91.8%".
+inline std::string percent(double fraction) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << 100 * fraction << "%";
+  return s.str();
+}
+
 }  // namespace support
